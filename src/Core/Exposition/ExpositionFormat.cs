@@ -1,0 +1,11 @@
+namespace FedFunctions.Core.Exposition;
+
+/// <summary>ExpositionFormat names the wire formats fed-functions reads and writes.</summary>
+public enum ExpositionFormat
+{
+    /// <summary>Prometheus text format 0.0.4 (<c>text/plain; version=0.0.4</c>).</summary>
+    PrometheusText,
+
+    /// <summary>OpenMetrics 1.0 text (<c>application/openmetrics-text</c>).</summary>
+    OpenMetrics,
+}

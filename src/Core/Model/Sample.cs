@@ -1,0 +1,10 @@
+namespace FedFunctions.Core.Model;
+
+/// <summary>
+/// Sample is one value of one series: its full label set (with <c>__name__</c>), the float value and an
+/// optional timestamp in milliseconds since the Unix epoch.
+/// </summary>
+/// <param name="Labels">The series' labels, including <c>__name__</c>.</param>
+/// <param name="Value">The value; NaN payloads are kept bit for bit.</param>
+/// <param name="TimestampMs">The explicit timestamp, or null when the exposition gave none.</param>
+public readonly record struct Sample(Labels Labels, double Value, long? TimestampMs);
