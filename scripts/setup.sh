@@ -1,0 +1,29 @@
+#!/usr/bin/env bash
+# Installs what fed-functions needs on a fresh machine, idempotently:
+#   - Azurite (npm, pinned in package.json / package-lock.json) for storage;
+#   - with --test: Prometheus 2.42 and promtool (Debian package) for the end-to-end tests;
+#   - NuGet packages (dotnet restore).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+with_prometheus=false
+[[ "${1:-}" == "--test" ]] && with_prometheus=true
+
+command -v dotnet >/dev/null || { echo "setup: the .NET 10 SDK (dotnet) is required" >&2; exit 1; }
+command -v npm >/dev/null || { echo "setup: Node.js 20 and npm are required (for Azurite)" >&2; exit 1; }
+
+if [[ ! -x node_modules/.bin/azurite ]]; then
+  echo "setup: installing Azurite from package-lock.json"
+  npm ci --no-audit --no-fund --loglevel=error
+fi
+
+if $with_prometheus && ! command -v prometheus >/dev/null; then
+  echo "setup: installing Prometheus and promtool (Debian package)"
+  sudo=""; [[ $(id -u) -ne 0 ]] && sudo="sudo"
+  $sudo apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq prometheus >/dev/null
+  # The package may start a system service on :9090; the tests start their own on free ports.
+  $sudo systemctl stop prometheus 2>/dev/null || true
+fi
+
+dotnet restore fed-functions.sln --verbosity quiet

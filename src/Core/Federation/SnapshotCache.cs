@@ -1,0 +1,105 @@
+using System.Collections.Concurrent;
+using FedFunctions.Core.Model;
+using FedFunctions.Core.Snapshots;
+using FedFunctions.Core.Storage;
+
+namespace FedFunctions.Core.Federation;
+
+/// <summary>
+/// SnapshotCache keeps decoded, indexed snapshots in memory between <c>/federate</c> requests. Each request
+/// lists the stored versions (one cheap query per partition read) and fetches and decodes only the
+/// snapshots that changed since the last request, so a steady stream of requests costs one small query
+/// each plus the decoding of what was newly scraped.
+/// </summary>
+public sealed class SnapshotCache
+{
+    private readonly SnapshotStore _store;
+    private readonly ConcurrentDictionary<TargetKey, (long ScrapeTimestampMs, IndexedSnapshot Snapshot)> _entries = new();
+
+    /// <summary>Creates a cache over <paramref name="store"/>.</summary>
+    public SnapshotCache(SnapshotStore store)
+    {
+        ArgumentNullException.ThrowIfNull(store);
+        _store = store;
+    }
+
+    /// <summary>How many snapshots are currently held.</summary>
+    public int Count => _entries.Count;
+
+    /// <summary>Returns the current snapshots of <paramref name="jobs"/> (null: every job), refreshing what changed.</summary>
+    /// <exception cref="SnapshotStoreException">Storage could not be read.</exception>
+    public async Task<IReadOnlyList<IndexedSnapshot>> GetAsync(IReadOnlyCollection<string>? jobs, CancellationToken cancellationToken = default)
+    {
+        var versions = new List<SnapshotVersion>();
+        if (jobs is null) versions.AddRange(await _store.ListVersionsAsync(null, cancellationToken).ConfigureAwait(false));
+        else
+        {
+            foreach (var job in jobs) versions.AddRange(await _store.ListVersionsAsync(job, cancellationToken).ConfigureAwait(false));
+        }
+
+        var stale = versions.Where(v => !_entries.TryGetValue(v.Key, out var e) || e.ScrapeTimestampMs != v.ScrapeTimestampMs).ToList();
+        if (stale.Count > 0) await RefreshAsync(stale, jobs, cancellationToken).ConfigureAwait(false);
+
+        // Forget targets that are gone from storage (deleted from the config), within the listed scope.
+        var listed = versions.Select(v => v.Key).ToHashSet();
+        foreach (var key in _entries.Keys)
+        {
+            if (!listed.Contains(key) && (jobs is null || jobs.Contains(key.Job))) _entries.TryRemove(key, out _);
+        }
+
+        var result = new List<IndexedSnapshot>(versions.Count);
+        foreach (var version in versions)
+        {
+            if (_entries.TryGetValue(version.Key, out var entry)) result.Add(entry.Snapshot);
+        }
+        return result;
+    }
+
+    private async Task RefreshAsync(List<SnapshotVersion> stale, IReadOnlyCollection<string>? jobs, CancellationToken cancellationToken)
+    {
+        // Many changes (a cold cache, or every target scraped since): page through whole partitions.
+        // A few changes: point reads of just those entities.
+        if (stale.Count > 16)
+        {
+            IEnumerable<string?> scopes = jobs is null ? [null] : jobs;
+            foreach (var scope in scopes)
+            {
+                foreach (var record in await _store.ReadAsync(scope, cancellationToken).ConfigureAwait(false)) Store(record);
+            }
+            return;
+        }
+
+        await Parallel.ForEachAsync(stale, new ParallelOptions { MaxDegreeOfParallelism = 8, CancellationToken = cancellationToken },
+            async (version, ct) =>
+            {
+                var record = await _store.ReadOneAsync(version.Key, ct).ConfigureAwait(false);
+                if (record is not null) Store(record);
+            }).ConfigureAwait(false);
+    }
+
+    private void Store(SnapshotRecord record)
+    {
+        if (_entries.TryGetValue(record.Key, out var existing) && existing.ScrapeTimestampMs >= record.ScrapeTimestampMs) return;
+        TargetSnapshot decoded;
+        try
+        {
+            decoded = SnapshotCodec.Decode(record.Payload.Span);
+        }
+        catch (SnapshotFormatException ex)
+        {
+            // One unreadable snapshot must not take the other targets down with it: skip it and report.
+            Interlocked.Increment(ref _corrupt);
+            CorruptSnapshot?.Invoke(record.Key, ex);
+            return;
+        }
+        _entries[record.Key] = (record.ScrapeTimestampMs, new IndexedSnapshot(decoded));
+    }
+
+    private long _corrupt;
+
+    /// <summary>How many stored snapshots could not be decoded (and were skipped).</summary>
+    public long CorruptSnapshots => Interlocked.Read(ref _corrupt);
+
+    /// <summary>Called when a stored snapshot cannot be decoded.</summary>
+    public Action<TargetKey, Exception>? CorruptSnapshot { get; set; }
+}

@@ -1,0 +1,44 @@
+namespace FedFunctions.Core.Ingestion;
+
+/// <summary>ScrapeCycleResult summarises one run of <see cref="ScrapeCycle"/>.</summary>
+public sealed record ScrapeCycleResult
+{
+    /// <summary>Targets whose job was due and that were scraped (successfully or not).</summary>
+    public int TargetsScraped { get; init; }
+
+    /// <summary>Targets whose scrape failed (stored with <c>up</c> 0).</summary>
+    public int TargetsFailed { get; init; }
+
+    /// <summary>Targets skipped because their job was not due yet.</summary>
+    public int TargetsNotDue { get; init; }
+
+    /// <summary>Snapshots written to storage (one write per scraped target).</summary>
+    public int SnapshotsWritten { get; init; }
+
+    /// <summary>Snapshots not written because a newer one was already stored.</summary>
+    public int SnapshotsSuperseded { get; init; }
+
+    /// <summary>Series in the written snapshots.</summary>
+    public long SeriesWritten { get; init; }
+
+    /// <summary>Stored targets deleted because they left the configuration.</summary>
+    public int TargetsDeleted { get; init; }
+
+    /// <summary>Wall time of the whole run.</summary>
+    public TimeSpan Duration { get; init; }
+
+    /// <summary>Per-target scrape failures, as "job/instance: reason".</summary>
+    public IReadOnlyList<string> ScrapeErrors { get; init; } = [];
+
+    /// <summary>Storage failures; any makes the run a failure (the host marks the invocation failed).</summary>
+    public IReadOnlyList<string> StorageErrors { get; init; } = [];
+
+    /// <summary>Whether the run succeeded as a whole (target failures alone do not fail it).</summary>
+    public bool Succeeded => StorageErrors.Count == 0;
+
+    /// <summary>A one-line summary for logs.</summary>
+    public override string ToString() =>
+        $"scraped {TargetsScraped} targets ({TargetsFailed} failed, {TargetsNotDue} not due), wrote {SnapshotsWritten} snapshots " +
+        $"with {SeriesWritten} series ({SnapshotsSuperseded} superseded), deleted {TargetsDeleted} removed targets, " +
+        $"{StorageErrors.Count} storage errors, in {Duration.TotalSeconds:0.000}s";
+}

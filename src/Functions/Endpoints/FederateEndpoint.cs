@@ -1,0 +1,129 @@
+using System.Diagnostics;
+using System.IO.Compression;
+using System.IO.Pipelines;
+using FedFunctions.Core.Exposition;
+using FedFunctions.Core.Federation;
+using FedFunctions.Core.Selectors;
+using FedFunctions.Core.Storage;
+using FedFunctions.Functions.Monitoring;
+using Microsoft.Extensions.Primitives;
+
+namespace FedFunctions.Functions.Endpoints;
+
+/// <summary>
+/// FederateEndpoint serves <c>GET|POST /federate</c> like Prometheus' <c>web/federate.go</c>: every
+/// <c>match[]</c> is validated before storage is touched (400 with Prometheus' parse error), storage
+/// trouble answers 503, and the answer is written family by family in text format 0.0.4, gzipped when
+/// the client accepts it. Other parameters (the Functions key <c>code</c>, say) are ignored.
+/// </summary>
+internal static class FederateEndpoint
+{
+    public const string TextContentType = "text/plain; version=0.0.4; charset=utf-8";
+
+    public static async Task HandleAsync(HttpContext context, FederationService federation, AppMetrics metrics, ILogger<FederationService> logger)
+    {
+        var started = Stopwatch.GetTimestamp();
+        var status = await RespondAsync(context, federation, metrics, logger);
+        metrics.FederateRequests.Inc(status.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        metrics.FederateDuration.Observe(Stopwatch.GetElapsedTime(started).TotalSeconds);
+    }
+
+    private static async Task<int> RespondAsync(HttpContext context, FederationService federation, AppMetrics metrics, ILogger logger)
+    {
+        var request = context.Request;
+        var response = context.Response;
+        response.Headers.Vary = "Accept-Encoding";
+
+        var matches = new List<string>();
+        if (request.HasFormContentType)
+        {
+            var form = await request.ReadFormAsync(context.RequestAborted);
+            AddAll(matches, form["match[]"]);
+        }
+        AddAll(matches, request.Query["match[]"]);
+
+        IReadOnlyList<Selector> selectors;
+        try
+        {
+            selectors = SelectorParser.ParseMany(matches);
+        }
+        catch (SelectorParseException ex)
+        {
+            return await ErrorAsync(response, StatusCodes.Status400BadRequest, ex.Message);
+        }
+
+        IReadOnlyList<Core.Model.MetricFamily> families;
+        var storageStarted = Stopwatch.GetTimestamp();
+        try
+        {
+            families = await federation.QueryAsync(selectors, context.RequestAborted);
+        }
+        catch (SnapshotStoreException ex)
+        {
+            logger.LogError("federate: storage unavailable: {Error}", ex.Message);
+            return await ErrorAsync(response, StatusCodes.Status503ServiceUnavailable, "storage unavailable: " + ex.Message);
+        }
+        metrics.StorageDuration.Observe(Stopwatch.GetElapsedTime(storageStarted).TotalSeconds, "federate_read");
+
+        response.StatusCode = StatusCodes.Status200OK;
+        response.ContentType = TextContentType;
+        var gzip = AcceptsGzip(request.Headers.AcceptEncoding);
+        if (gzip) response.Headers.ContentEncoding = "gzip";
+
+        long series = 0;
+        await using var compressed = gzip ? new GZipStream(response.Body, CompressionLevel.Fastest, leaveOpen: true) : null;
+        var writer = compressed is null ? response.BodyWriter : PipeWriter.Create(compressed, new StreamPipeWriterOptions(leaveOpen: true));
+        foreach (var family in families)
+        {
+            PrometheusTextWriter.WriteFamily(writer, family, federation.ExternalLabels);
+            series += family.Samples.Count;
+            // Flush as we go: the answer streams instead of sitting in memory whole.
+            if (writer.UnflushedBytes >= 64 * 1024) await writer.FlushAsync(context.RequestAborted);
+        }
+        await writer.FlushAsync(context.RequestAborted);
+        if (compressed is not null) await writer.CompleteAsync();
+        metrics.SeriesServed.Inc(by: series);
+        return StatusCodes.Status200OK;
+    }
+
+    private static void AddAll(List<string> matches, StringValues values)
+    {
+        foreach (var value in values)
+        {
+            if (value is not null) matches.Add(value);
+        }
+    }
+
+    private static async Task<int> ErrorAsync(HttpResponse response, int status, string message)
+    {
+        response.StatusCode = status;
+        response.ContentType = "text/plain; charset=utf-8";
+        response.Headers.XContentTypeOptions = "nosniff";
+        await response.WriteAsync(message + "\n");
+        return status;
+    }
+
+    /// <summary>Whether Accept-Encoding lists gzip (or *) with a non-zero quality.</summary>
+    internal static bool AcceptsGzip(StringValues acceptEncoding)
+    {
+        foreach (var header in acceptEncoding)
+        {
+            if (header is null) continue;
+            foreach (var part in header.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries))
+            {
+                var semicolon = part.IndexOf(';');
+                var coding = (semicolon < 0 ? part : part[..semicolon]).Trim();
+                if (!coding.Equals("gzip", StringComparison.OrdinalIgnoreCase) && coding != "*") continue;
+                if (semicolon < 0) return true;
+                var parameter = part[(semicolon + 1)..].Trim();
+                if (parameter.StartsWith("q=", StringComparison.OrdinalIgnoreCase) &&
+                    double.TryParse(parameter[2..], System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out var q))
+                {
+                    return q > 0;
+                }
+                return true;
+            }
+        }
+        return false;
+    }
+}

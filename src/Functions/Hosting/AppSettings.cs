@@ -1,0 +1,89 @@
+using FedFunctions.Core.Configuration;
+using FedFunctions.Core.Scheduling;
+
+namespace FedFunctions.Functions.Hosting;
+
+/// <summary>
+/// AppSettings are the app's settings, read Functions-style from environment variables (app settings in
+/// Azure, <c>local.settings.json</c> values locally). Every name is listed in <c>local.settings.sample.json</c>.
+/// </summary>
+public sealed record AppSettings
+{
+    /// <summary>The scrape configuration file (<c>Federation__ConfigPath</c>), Prometheus' YAML format.</summary>
+    public required string ConfigPath { get; init; }
+
+    /// <summary>The NCRONTAB schedule of the timer (<c>ScrapeSchedule</c>).</summary>
+    public required NcrontabSchedule Schedule { get; init; }
+
+    /// <summary>The schedule text as configured.</summary>
+    public required string ScheduleText { get; init; }
+
+    /// <summary>How far back a sample still counts as current in <c>/federate</c> (<c>Federation__LookbackDelta</c>, default 5m).</summary>
+    public TimeSpan LookbackDelta { get; init; } = TimeSpan.FromMinutes(5);
+
+    /// <summary>How many targets are scraped at once (<c>Federation__MaxConcurrency</c>, default 32).</summary>
+    public int MaxConcurrency { get; init; } = 32;
+
+    /// <summary>The port the Functions host told us to listen on (<c>FUNCTIONS_CUSTOMHANDLER_PORT</c>), if any.</summary>
+    public int? CustomHandlerPort { get; init; }
+
+    /// <summary>Whether the Functions host runs us (it then owns the schedule).</summary>
+    public bool UnderFunctionsHost => CustomHandlerPort is not null;
+
+    /// <summary>Reads the settings; <paramref name="getSetting"/> is usually <see cref="Environment.GetEnvironmentVariable(string)"/>.</summary>
+    /// <exception cref="ConfigException">A setting is malformed; the message names it.</exception>
+    public static AppSettings Read(Func<string, string?> getSetting)
+    {
+        ArgumentNullException.ThrowIfNull(getSetting);
+        var configPath = Get(getSetting, "Federation__ConfigPath") ?? "prometheus.yml";
+        var scheduleText = Get(getSetting, "ScrapeSchedule") ?? "*/15 * * * * *";
+        NcrontabSchedule schedule;
+        try
+        {
+            schedule = NcrontabSchedule.Parse(scheduleText);
+        }
+        catch (ConfigException ex)
+        {
+            throw new ConfigException($"setting ScrapeSchedule: {ex.Message}");
+        }
+
+        var lookback = TimeSpan.FromMinutes(5);
+        if (Get(getSetting, "Federation__LookbackDelta") is { } lookbackText)
+        {
+            lookback = PrometheusDuration.TryParse(lookbackText, out var parsed) && parsed > TimeSpan.Zero
+                ? parsed
+                : throw new ConfigException($"setting Federation__LookbackDelta: \"{lookbackText}\" is not a positive duration such as 5m");
+        }
+
+        var concurrency = 32;
+        if (Get(getSetting, "Federation__MaxConcurrency") is { } concurrencyText &&
+            (!int.TryParse(concurrencyText, out concurrency) || concurrency < 1 || concurrency > 1024))
+        {
+            throw new ConfigException($"setting Federation__MaxConcurrency: \"{concurrencyText}\" is not a number from 1 to 1024");
+        }
+
+        int? port = null;
+        if (Get(getSetting, "FUNCTIONS_CUSTOMHANDLER_PORT") is { } portText)
+        {
+            port = int.TryParse(portText, out var p) && p is > 0 and < 65536
+                ? p
+                : throw new ConfigException($"setting FUNCTIONS_CUSTOMHANDLER_PORT: \"{portText}\" is not a port number");
+        }
+
+        return new AppSettings
+        {
+            ConfigPath = configPath,
+            Schedule = schedule,
+            ScheduleText = scheduleText,
+            LookbackDelta = lookback,
+            MaxConcurrency = concurrency,
+            CustomHandlerPort = port,
+        };
+    }
+
+    private static string? Get(Func<string, string?> getSetting, string name)
+    {
+        var value = getSetting(name);
+        return string.IsNullOrWhiteSpace(value) ? null : value.Trim();
+    }
+}

@@ -1,0 +1,40 @@
+using FedFunctions.Core.Storage;
+
+namespace FedFunctions.Functions.Hosting;
+
+/// <summary>
+/// LocalScheduler fires the scrape cycle on the <c>ScrapeSchedule</c> NCRONTAB when the app runs outside
+/// the Functions host (under the host, the timer trigger does this). Runs are awaited one after another,
+/// so they never overlap; an occurrence missed while a run was still going is skipped, as the timer does.
+/// </summary>
+internal sealed class LocalScheduler(AppSettings settings, ScrapeRunner runner, TimeProvider time, ILogger<LocalScheduler> logger) : BackgroundService
+{
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        logger.LogInformation("local scheduler: scraping on \"{Schedule}\" (UTC)", settings.ScheduleText);
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            var now = time.GetUtcNow();
+            var next = settings.Schedule.GetNextOccurrence(now);
+            if (next is null)
+            {
+                logger.LogWarning("local scheduler: schedule \"{Schedule}\" has no next occurrence; stopping", settings.ScheduleText);
+                return;
+            }
+
+            try
+            {
+                await Task.Delay(next.Value - now, time, stoppingToken);
+                await runner.RunAsync("schedule", stoppingToken);
+            }
+            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+            {
+                return;
+            }
+            catch (SnapshotStoreException)
+            {
+                // Already logged by the runner; the next occurrence tries again.
+            }
+        }
+    }
+}

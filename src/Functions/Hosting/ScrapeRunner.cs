@@ -1,0 +1,34 @@
+using FedFunctions.Core.Ingestion;
+using FedFunctions.Core.Storage;
+using FedFunctions.Functions.Monitoring;
+
+namespace FedFunctions.Functions.Hosting;
+
+/// <summary>
+/// ScrapeRunner runs the scrape cycle for either trigger (the host's timer or the local scheduler),
+/// records the app's metrics and logs a summary line.
+/// </summary>
+public sealed class ScrapeRunner(ScrapeCycle cycle, AppMetrics metrics, ILogger<ScrapeRunner> logger)
+{
+    /// <summary>Runs one cycle; <paramref name="trigger"/> names who asked, for the log.</summary>
+    /// <exception cref="SnapshotStoreException">Storage could not be read at all.</exception>
+    public async Task<ScrapeCycleResult> RunAsync(string trigger, CancellationToken cancellationToken)
+    {
+        try
+        {
+            var result = await cycle.RunAsync(cancellationToken);
+            metrics.Cycles.Inc(result.Succeeded ? "success" : "storage_error");
+            metrics.CycleDuration.Observe(result.Duration.TotalSeconds);
+            metrics.SnapshotsWritten.Inc(by: result.SnapshotsWritten);
+            if (result.Succeeded) logger.LogInformation("{Trigger}: {Summary}", trigger, result);
+            else logger.LogError("{Trigger}: {Summary}; first storage error: {Error}", trigger, result, result.StorageErrors[0]);
+            return result;
+        }
+        catch (SnapshotStoreException ex)
+        {
+            metrics.Cycles.Inc("storage_error");
+            logger.LogError("{Trigger}: storage unreachable: {Error}", trigger, ex.Message);
+            throw;
+        }
+    }
+}
