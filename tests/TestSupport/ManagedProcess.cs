@@ -48,7 +48,12 @@ public sealed class ManagedProcess : IDisposable
     public int ExitCode => _process.ExitCode;
 
     /// <summary>Waits for exit, up to <paramref name="timeout"/>; false when it is still running.</summary>
-    public bool WaitForExit(TimeSpan timeout) => _process.WaitForExit(timeout);
+    public bool WaitForExit(TimeSpan timeout)
+    {
+        if (!_process.WaitForExit(timeout)) return false;
+        _process.WaitForExit(); // drains the asynchronous output readers
+        return true;
+    }
 
     private void Append(string? line)
     {

@@ -24,6 +24,12 @@ public sealed record AppSettings
     /// <summary>How many targets are scraped at once (<c>Federation__MaxConcurrency</c>, default 32).</summary>
     public int MaxConcurrency { get; init; } = 32;
 
+    /// <summary>The table holding the snapshots (<c>Federation__SnapshotTable</c>, default <c>fedsnapshots</c>).</summary>
+    public string SnapshotTable { get; init; } = "fedsnapshots";
+
+    /// <summary>The blob container for large snapshots (<c>Federation__SnapshotContainer</c>, default <c>fedsnapshots</c>).</summary>
+    public string SnapshotContainer { get; init; } = "fedsnapshots";
+
     /// <summary>The port the Functions host told us to listen on (<c>FUNCTIONS_CUSTOMHANDLER_PORT</c>), if any.</summary>
     public int? CustomHandlerPort { get; init; }
 
@@ -70,8 +76,17 @@ public sealed record AppSettings
                 : throw new ConfigException($"setting FUNCTIONS_CUSTOMHANDLER_PORT: \"{portText}\" is not a port number");
         }
 
+        var table = Get(getSetting, "Federation__SnapshotTable") ?? "fedsnapshots";
+        if (!System.Text.RegularExpressions.Regex.IsMatch(table, "^[A-Za-z][A-Za-z0-9]{2,62}$"))
+            throw new ConfigException($"setting Federation__SnapshotTable: \"{table}\" is not a valid table name (3-63 letters and digits, starting with a letter)");
+        var container = Get(getSetting, "Federation__SnapshotContainer") ?? "fedsnapshots";
+        if (!System.Text.RegularExpressions.Regex.IsMatch(container, "^[a-z0-9](?!.*--)[a-z0-9-]{1,61}[a-z0-9]$"))
+            throw new ConfigException($"setting Federation__SnapshotContainer: \"{container}\" is not a valid blob container name (3-63 lower-case letters, digits and single hyphens)");
+
         return new AppSettings
         {
+            SnapshotTable = table,
+            SnapshotContainer = container,
             ConfigPath = configPath,
             Schedule = schedule,
             ScheduleText = scheduleText,

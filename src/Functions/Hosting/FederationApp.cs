@@ -40,7 +40,7 @@ public static class FederationApp
         ArgumentNullException.ThrowIfNull(getSetting);
         var settings = AppSettings.Read(getSetting);
         var config = FederationConfig.Load(settings.ConfigPath);
-        var store = SnapshotStore.FromSettings(getSetting);
+        var store = SnapshotStore.FromSettings(getSetting, new SnapshotStoreOptions { TableName = settings.SnapshotTable, ContainerName = settings.SnapshotContainer });
 
         var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = args });
         builder.Logging.ClearProviders();

@@ -1,0 +1,139 @@
+using System.Text.Json;
+using FedFunctions.TestSupport;
+
+namespace FedFunctions.Functions.Tests;
+
+/// <summary>
+/// A real Prometheus (Debian package, 2.42) on both sides of fed-functions: as the client that federates
+/// from it, as the source it federates from (hierarchical federation), and as the oracle for parity.
+/// </summary>
+[Collection(EndToEndCollection.Name)]
+public sealed class PrometheusInteropTests(EndToEndFixture fixture)
+{
+    private static readonly TimeSpan Patience = TimeSpan.FromSeconds(60);
+
+    [Fact]
+    public async Task PrometheusFederatesFromUsWithHonorLabelsAndKeepsOriginalLabels()
+    {
+        var config = $$"""
+            global:
+              scrape_interval: 1s
+              scrape_timeout: 1s
+            scrape_configs:
+              - job_name: fed-functions
+                honor_labels: true
+                metrics_path: /federate
+                params:
+                  'match[]': ['{job="node"}', '{__name__="up"}']
+                  code: ['ignored-function-key']
+                static_configs:
+                  - targets: ['{{fixture.App.HostPort}}']
+            """;
+        await using var prometheus = await PrometheusServer.StartAsync(config);
+        var result = await Poll.UntilAsync(async () =>
+        {
+            var r = await prometheus.QueryAsync("node_cpu_seconds_total");
+            return r.GetArrayLength() > 0 ? (JsonElement?)r : null;
+        }, Patience, "federated node_cpu_seconds_total in prometheus");
+
+        var fixtureSamples = ExpositionText.Samples(File.ReadAllText(Path.Combine(RepoPaths.Fixtures, "node_exporter-1.5.0.txt")));
+        var expectedCount = fixtureSamples.Keys.Count(k => k.StartsWith("node_cpu_seconds_total{", StringComparison.Ordinal));
+        Assert.Equal(expectedCount, result!.Value.GetArrayLength());
+        foreach (var series in result.Value.EnumerateArray())
+        {
+            var metric = series.GetProperty("metric");
+            // honor_labels: the original job/instance survive, the federation job does not replace them.
+            Assert.Equal("node", metric.GetProperty("job").GetString());
+            Assert.Equal(fixture.Targets.HostPort, metric.GetProperty("instance").GetString());
+            Assert.Equal("test", metric.GetProperty("env").GetString());
+            var key = $"node_cpu_seconds_total{{cpu=\"{metric.GetProperty("cpu").GetString()}\",mode=\"{metric.GetProperty("mode").GetString()}\"}}";
+            Assert.Equal(double.Parse(fixtureSamples[key], System.Globalization.CultureInfo.InvariantCulture),
+                double.Parse(series.GetProperty("value")[1].GetString()!, System.Globalization.CultureInfo.InvariantCulture));
+        }
+
+        // The failing targets federate as up == 0 with their own labels.
+        var down = await prometheus.QueryAsync("up{job=\"broken\"} == 0");
+        Assert.Equal(2, down.GetArrayLength());
+    }
+
+    [Fact]
+    public async Task HierarchicalFederationFromARealPrometheusWithTheDocumentationExample()
+    {
+        var sourceConfig = $$"""
+            global:
+              scrape_interval: 1s
+              scrape_timeout: 1s
+            scrape_configs:
+              - job_name: prometheus
+                metrics_path: /node
+                static_configs:
+                  - targets: ['{{fixture.Targets.HostPort}}']
+            """;
+        await using var source = await PrometheusServer.StartAsync(sourceConfig);
+        await source.WaitForTargetsAsync(1, Patience);
+        await Poll.UntilAsync(async () => (await source.QueryAsync("node_load1")).GetArrayLength() > 0 ? "ok" : null, Patience, "source scraped");
+
+        // The example from the Prometheus federation documentation, pointed at the source server.
+        var config = $$"""
+            scrape_configs:
+              - job_name: 'federate'
+                scrape_interval: 15s
+                honor_labels: true
+                metrics_path: '/federate'
+                params:
+                  'match[]':
+                    - '{job="prometheus"}'
+                    - '{__name__=~"job:.*"}'
+                static_configs:
+                  - targets:
+                    - '{{source.HostPort}}'
+            """;
+        await using var app = await AppHost.StartAsync(config, fixture.Azurite.ConnectionString, new Dictionary<string, string>
+        {
+            // A table of its own, so this app does not delete the shared fixture's targets.
+            ["Federation__SnapshotTable"] = "hierarchical",
+            ["Federation__SnapshotContainer"] = "hierarchical",
+        });
+        var (status, log) = await app.TriggerScrapeAsync();
+        Assert.Equal(200, status);
+        Assert.Contains("scraped 1 targets (0 failed", log);
+
+        var body = await app.FederateTextAsync("{job=\"prometheus\"}");
+        var samples = ExpositionText.Samples(body).ToDictionary(kv => ExpositionText.Canonical(kv.Key), kv => kv.Value);
+        var fixtureSamples = ExpositionText.Samples(File.ReadAllText(Path.Combine(RepoPaths.Fixtures, "node_exporter-1.5.0.txt")));
+        foreach (var (series, value) in fixtureSamples)
+        {
+            var labels = $"instance=\"{fixture.Targets.HostPort}\",job=\"prometheus\"";
+            var brace = series.IndexOf('{');
+            var expected = ExpositionText.Canonical(brace < 0 ? series + "{" + labels + "}" : series[..^1] + "," + labels + "}");
+            Assert.True(samples.TryGetValue(expected, out var actual), "missing " + expected);
+            Assert.Equal(double.Parse(value, System.Globalization.CultureInfo.InvariantCulture), double.Parse(actual, System.Globalization.CultureInfo.InvariantCulture));
+        }
+        // The federate job's own up series is there too, with the federation target's labels.
+        Assert.Equal("1", samples[$"up{{instance=\"{source.HostPort}\",job=\"federate\"}}"]);
+    }
+
+    [Fact]
+    public async Task OurFederateMatchesPrometheusFederateForTheSameTargetsAndConfig()
+    {
+        var config = EndToEndFixture.Config(fixture.Targets.HostPort, fixture.RefusedPort).Replace("scrape_interval: 15s", "scrape_interval: 2s");
+        await using var oracle = await PrometheusServer.StartAsync(config);
+        await oracle.WaitForTargetsAsync(4, Patience);
+        await Poll.UntilAsync(async () => (await oracle.QueryAsync("node_load1")).GetArrayLength() > 0 ? "ok" : null, Patience, "oracle scraped");
+
+        const string everything = "{job=~\".+\"}";
+        var theirs = Normalise(await oracle.FederateAsync(everything));
+        var ours = Normalise(await fixture.App.FederateTextAsync(everything));
+
+        Assert.Equal(theirs.Keys.Order(StringComparer.Ordinal), ours.Keys.Order(StringComparer.Ordinal));
+        foreach (var (series, value) in theirs)
+        {
+            // Timing series differ by nature; everything else must be the same value.
+            if (series.StartsWith("scrape_duration_seconds", StringComparison.Ordinal) || series.StartsWith("scrape_series_added", StringComparison.Ordinal)) continue;
+            Assert.True(value == ours[series], $"{series}: prometheus {value}, fed-functions {ours[series]}");
+        }
+    }
+
+    private static Dictionary<string, string> Normalise(string body) =>
+        ExpositionText.Samples(body).ToDictionary(kv => ExpositionText.Canonical(kv.Key), kv => kv.Value);
+}
