@@ -1,0 +1,134 @@
+using Azure;
+using Azure.Data.Tables;
+
+namespace FedFunctions.Core.Storage;
+
+public sealed partial class SnapshotStore
+{
+    /// <summary>
+    /// UpsertAsync stores <paramref name="record"/> as its target's snapshot unless a newer one is already stored.
+    /// With a known ETag this is one conditional write (plus a blob upload when the payload spills);
+    /// on a conflict or after a restart the stored timestamp is read and the write retried.
+    /// A spilled payload's blob is written before the entity that points to it, and the previous blob is
+    /// deleted (best effort) after the entity was replaced.
+    /// </summary>
+    /// <returns>True when stored; false when a newer snapshot was already stored (it is left untouched).</returns>
+    /// <exception cref="ArgumentException">The record's key or strings exceed Table limits.</exception>
+    /// <exception cref="SnapshotStoreException">Storage is unreachable or failed.</exception>
+    public async Task<bool> UpsertAsync(SnapshotRecord record, CancellationToken cancellationToken = default)
+    {
+        SnapshotEntity.Validate(record);
+        var (partitionKey, rowKey) = SnapshotEntity.Keys(record.Key);
+        // Timestamps of a stored entity only grow, so a cached newer version proves the outcome without a request.
+        if (_known.TryGetValue((partitionKey, rowKey), out var known) && known.ScrapeTimestampMs > record.ScrapeTimestampMs)
+            return false;
+        try
+        {
+            return await UpsertCoreAsync(record, partitionKey, rowKey, known, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (IsStorageFailure(ex, cancellationToken))
+        {
+            throw Wrap($"writing the snapshot of {Describe(record.Key)}", ex);
+        }
+    }
+
+    private async Task<bool> UpsertCoreAsync(SnapshotRecord record, string partitionKey, string rowKey, KnownVersion? known, CancellationToken cancellationToken)
+    {
+        var blobName = SnapshotEntity.BlobName(partitionKey, rowKey, record.ScrapeTimestampMs);
+        var layout = PayloadLayout.Plan(SnapshotEntity.FixedBytes(partitionKey, rowKey, record), SnapshotEntity.FixedProperties, record.Payload.Length, blobName);
+        string? written = null;
+        if (!layout.Inline)
+        {
+            // Blob first: a reader must never find an entity pointing at a blob that isn't there yet.
+            await _container.GetBlobClient(blobName).UploadAsync(new BinaryData(record.Payload), overwrite: true, cancellationToken).ConfigureAwait(false);
+            written = blobName;
+        }
+        var entity = SnapshotEntity.Build(record, partitionKey, rowKey, layout, written);
+
+        if (known is not null)
+        {
+            var etag = await TryReplaceAsync(entity, known.ETag, cancellationToken).ConfigureAwait(false);
+            if (etag is { } replaced)
+            {
+                await CommittedAsync(entity, replaced, record.ScrapeTimestampMs, written, known.Blob, cancellationToken).ConfigureAwait(false);
+                return true;
+            }
+        }
+
+        for (var attempt = 0; attempt < MaxConcurrencyAttempts; attempt++)
+        {
+            var current = await _table.GetEntityIfExistsAsync<TableEntity>(partitionKey, rowKey, SnapshotEntity.VersionColumns, cancellationToken).ConfigureAwait(false);
+            if (!current.HasValue || current.Value is null)
+            {
+                try
+                {
+                    var added = await _table.AddEntityAsync(entity, cancellationToken).ConfigureAwait(false);
+                    await CommittedAsync(entity, ETagOf(added), record.ScrapeTimestampMs, written, null, cancellationToken).ConfigureAwait(false);
+                    return true;
+                }
+                catch (RequestFailedException ex) when (ex.Status == 409)
+                {
+                    continue; // Another instance inserted it first: compare with its version.
+                }
+            }
+
+            var stored = current.Value;
+            var storedTimestamp = SnapshotEntity.TimestampOf(stored);
+            var storedBlob = SnapshotEntity.BlobOf(stored);
+            if (storedTimestamp > record.ScrapeTimestampMs)
+            {
+                Remember(partitionKey, rowKey, stored.ETag, storedTimestamp, storedBlob);
+                if (written is not null && written != storedBlob)
+                    await DeleteBlobBestEffortAsync(written, cancellationToken).ConfigureAwait(false);
+                return false;
+            }
+
+            var etag = await TryReplaceAsync(entity, stored.ETag, cancellationToken).ConfigureAwait(false);
+            if (etag is { } replaced)
+            {
+                await CommittedAsync(entity, replaced, record.ScrapeTimestampMs, written, storedBlob, cancellationToken).ConfigureAwait(false);
+                return true;
+            }
+        }
+        throw new SnapshotStoreException(
+            $"storage contention: the snapshot of {Describe(record.Key)} changed concurrently {MaxConcurrencyAttempts} times while writing it");
+    }
+
+    /// <summary>TryReplaceAsync replaces the entity if it still has <paramref name="ifMatch"/>; null when it changed or vanished.</summary>
+    private async Task<ETag?> TryReplaceAsync(TableEntity entity, ETag ifMatch, CancellationToken cancellationToken)
+    {
+        try
+        {
+            var response = await _table.UpdateEntityAsync(entity, ifMatch, TableUpdateMode.Replace, cancellationToken).ConfigureAwait(false);
+            return ETagOf(response);
+        }
+        catch (RequestFailedException ex) when (ex.Status is 412 or 404)
+        {
+            _known.TryRemove((entity.PartitionKey, entity.RowKey), out _);
+            return null;
+        }
+    }
+
+    private async Task CommittedAsync(TableEntity entity, ETag etag, long scrapeTimestampMs, string? written, string? previousBlob, CancellationToken cancellationToken)
+    {
+        _known[(entity.PartitionKey, entity.RowKey)] = new KnownVersion(etag, scrapeTimestampMs, written);
+        if (previousBlob is not null && previousBlob != written)
+            await DeleteBlobBestEffortAsync(previousBlob, cancellationToken).ConfigureAwait(false);
+    }
+
+    private static ETag ETagOf(Response response) =>
+        response.Headers.ETag ?? throw new SnapshotStoreException("storage request failed: the Table service returned no ETag for a write");
+
+    /// <summary>DeleteBlobBestEffortAsync removes a blob no entity points to; failures only leave an orphan blob behind.</summary>
+    private async Task DeleteBlobBestEffortAsync(string blobName, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await _container.GetBlobClient(blobName).DeleteIfExistsAsync(cancellationToken: cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (IsStorageFailure(ex, cancellationToken))
+        {
+            // Best effort by design: the snapshot itself is stored; an orphan blob costs only space.
+        }
+    }
+}

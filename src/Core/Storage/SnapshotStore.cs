@@ -1,0 +1,124 @@
+using System.Collections.Concurrent;
+using System.Text.RegularExpressions;
+using Azure;
+using Azure.Data.Tables;
+using Azure.Storage.Blobs;
+using FedFunctions.Core.Model;
+
+namespace FedFunctions.Core.Storage;
+
+/// <summary>
+/// SnapshotStore keeps the latest snapshot of every target in Azure Table storage: one entity per target
+/// (PartitionKey = job, RowKey = target id), written with one request per scrape. Payloads are opaque
+/// bytes, stored inline in binary chunks, or in a blob when the entity would exceed Table's limits.
+/// An older scrape never overwrites a newer one (optimistic concurrency on the entity's ETag).
+/// Instances are thread-safe; keep one per process so the ETag cache saves requests.
+/// </summary>
+public sealed partial class SnapshotStore
+{
+    private const int MaxConcurrencyAttempts = 5;
+
+    private readonly TableClient _table;
+    private readonly BlobContainerClient _container;
+
+    // Last known version per (PartitionKey, RowKey): lets the common upsert be one conditional write.
+    private readonly ConcurrentDictionary<(string, string), KnownVersion> _known = new();
+
+    private sealed record KnownVersion(ETag ETag, long ScrapeTimestampMs, string? Blob);
+
+    /// <summary>SnapshotStore creates a store over the given clients (see <see cref="FromSettings"/> for app settings).</summary>
+    /// <exception cref="ArgumentException">The table or container name is not valid for Azure Storage.</exception>
+    public SnapshotStore(TableServiceClient tables, BlobServiceClient blobs, SnapshotStoreOptions? options = null)
+    {
+        ArgumentNullException.ThrowIfNull(tables);
+        ArgumentNullException.ThrowIfNull(blobs);
+        options ??= new SnapshotStoreOptions();
+        if (options.TableName is null || !TableNameRegex().IsMatch(options.TableName) || options.TableName.Equals("tables", StringComparison.OrdinalIgnoreCase))
+            throw new ArgumentException($"invalid table name \"{options.TableName}\": use 3-63 letters and digits, starting with a letter (not \"tables\")", nameof(options));
+        if (options.ContainerName is null || !ContainerNameRegex().IsMatch(options.ContainerName) || options.ContainerName.Contains("--", StringComparison.Ordinal))
+            throw new ArgumentException($"invalid container name \"{options.ContainerName}\": use 3-63 lower-case letters, digits and single hyphens, starting and ending with a letter or digit", nameof(options));
+        _table = tables.GetTableClient(options.TableName);
+        _container = blobs.GetBlobContainerClient(options.ContainerName);
+    }
+
+    [GeneratedRegex("^[A-Za-z][A-Za-z0-9]{2,62}$")]
+    private static partial Regex TableNameRegex();
+
+    [GeneratedRegex("^[a-z0-9][a-z0-9-]{1,61}[a-z0-9]$")]
+    private static partial Regex ContainerNameRegex();
+
+    /// <summary>EnsureCreatedAsync creates the table and the blob container when they are missing.</summary>
+    /// <exception cref="SnapshotStoreException">Storage is unreachable or refused the request.</exception>
+    public async Task EnsureCreatedAsync(CancellationToken cancellationToken = default)
+    {
+        try
+        {
+            // Both calls treat 409 (already exists) as success.
+            await _table.CreateIfNotExistsAsync(cancellationToken).ConfigureAwait(false);
+            await _container.CreateIfNotExistsAsync(cancellationToken: cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (IsStorageFailure(ex, cancellationToken))
+        {
+            throw Wrap($"creating table \"{_table.Name}\" and container \"{_container.Name}\"", ex);
+        }
+    }
+
+    /// <summary>
+    /// KeyFor derives the key of a target: <paramref name="job"/> and a TargetId made of the escaped
+    /// <c>instance</c> label (cut to a readable length), <c>~</c>, and the 16-hex XxHash64 of the canonical
+    /// label text (<see cref="Labels.ToString"/>), so distinct label sets get distinct ids.
+    /// </summary>
+    /// <exception cref="ArgumentException"><paramref name="job"/> is empty.</exception>
+    public static TargetKey KeyFor(string job, Labels targetLabels)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(job);
+        ArgumentNullException.ThrowIfNull(targetLabels);
+        var instance = TableKeys.Escape(targetLabels.Get("instance"));
+        instance = instance[..TableKeys.SafeCut(instance, MaxInstanceChars)];
+        return new TargetKey(job, instance + "~" + TableKeys.Hash16(targetLabels.ToString()));
+    }
+
+    /// <summary>MaxInstanceChars bounds the readable part of a TargetId; the hash keeps ids unique.</summary>
+    internal const int MaxInstanceChars = 200;
+
+    private static bool IsStorageFailure(Exception ex, CancellationToken cancellationToken) => ex switch
+    {
+        SnapshotStoreException => false,
+        RequestFailedException or AggregateException or HttpRequestException or IOException or TimeoutException => true,
+        Azure.Identity.AuthenticationFailedException or Azure.Identity.CredentialUnavailableException => true,
+        // The SDK reports its network timeout as a cancellation the caller did not ask for.
+        OperationCanceledException => !cancellationToken.IsCancellationRequested,
+        _ => false,
+    };
+
+    private static SnapshotStoreException Wrap(string operation, Exception ex)
+    {
+        var reachedService = ex is RequestFailedException { Status: > 0 };
+        var reason = ex switch
+        {
+            RequestFailedException { Status: > 0 } r => $"HTTP {r.Status} {r.ErrorCode}: {FirstLine(r.Message)}",
+            AggregateException a => string.Join("; ", a.Flatten().InnerExceptions.Select(e => FirstLine(e.Message)).Distinct()),
+            OperationCanceledException => "the request timed out",
+            _ => FirstLine(ex.Message),
+        };
+        var what = reachedService ? "storage request failed" : "storage unreachable";
+        return new SnapshotStoreException($"{what}: {operation}: {reason}", ex);
+    }
+
+    private static string FirstLine(string message)
+    {
+        var newline = message.IndexOfAny(['\r', '\n']);
+        return newline < 0 ? message : message[..newline];
+    }
+
+    private static string Describe(TargetKey key) => $"target \"{key.TargetId}\" of job \"{key.Job}\"";
+
+    private void Remember(string partitionKey, string rowKey, ETag etag, long scrapeTimestampMs, string? blob)
+    {
+        var fresh = new KnownVersion(etag, scrapeTimestampMs, blob);
+        // A read can race a write of ours; keep the newer version (a stale ETag only costs a 412 and a re-read).
+        _known.AddOrUpdate((partitionKey, rowKey), fresh, (_, old) => old.ScrapeTimestampMs > scrapeTimestampMs ? old : fresh);
+    }
+
+
+}
