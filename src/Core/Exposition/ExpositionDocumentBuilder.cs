@@ -1,3 +1,4 @@
+using System.Runtime.InteropServices;
 using FedFunctions.Core.Model;
 
 namespace FedFunctions.Core.Exposition;
@@ -12,8 +13,8 @@ internal sealed class ExpositionDocumentBuilder
     private readonly Utf8StringCache _strings;
     private readonly List<Sample> _samples;
     private readonly HashSet<Labels> _series;
-    private readonly Dictionary<string, int> _metadataIndex = new(StringComparer.Ordinal);
-    private readonly List<MetricMetadata> _metadata = [];
+    private readonly Dictionary<string, int> _familyIndex = new(StringComparer.Ordinal);
+    private readonly List<FamilyEntry> _families = [];
     private List<Labels>? _duplicates;
     private Label[] _labels = new Label[16];
     private int _labelCount;
@@ -88,31 +89,39 @@ internal sealed class ExpositionDocumentBuilder
     }
 
     /// <summary>Records a TYPE line; a later line for the same family replaces an earlier one.</summary>
-    internal void SetType(string family, MetricType type) => Update(family, m => m with { Type = type });
+    internal void SetType(string family, MetricType type) => Family(family).Type = type;
 
     /// <summary>Records a HELP line.</summary>
-    internal void SetHelp(string family, string help) => Update(family, m => m with { Help = help });
+    internal void SetHelp(string family, string help) => Family(family).Help = help;
 
     /// <summary>Records a UNIT line.</summary>
-    internal void SetUnit(string family, string unit) => Update(family, m => m with { Unit = unit });
+    internal void SetUnit(string family, string unit) => Family(family).Unit = unit;
 
-    private void Update(string family, Func<MetricMetadata, MetricMetadata> change)
+    private ref FamilyEntry Family(string name)
     {
-        if (_metadataIndex.TryGetValue(family, out var index))
+        if (!_familyIndex.TryGetValue(name, out var index))
         {
-            _metadata[index] = change(_metadata[index]);
-            return;
+            index = _families.Count;
+            _familyIndex.Add(name, index);
+            _families.Add(new FamilyEntry { Name = name, Type = MetricType.Unknown, Help = "", Unit = "" });
         }
-        _metadataIndex.Add(family, _metadata.Count);
-        _metadata.Add(change(new MetricMetadata(family, MetricType.Unknown, "", "")));
+        return ref CollectionsMarshal.AsSpan(_families)[index];
     }
 
     /// <summary>The finished document.</summary>
     internal ExpositionDocument Build(ExpositionFormat format) => new()
     {
         Format = format,
-        Metadata = _metadata,
+        Metadata = _families.ConvertAll(static f => new MetricMetadata(f.Name, f.Type, f.Help, f.Unit)),
         Samples = _samples,
         DuplicateSeries = (IReadOnlyList<Labels>?)_duplicates ?? [],
     };
+
+    private struct FamilyEntry
+    {
+        public string Name;
+        public MetricType Type;
+        public string Help;
+        public string Unit;
+    }
 }
