@@ -184,7 +184,7 @@ internal static class FederationConfigParser
         {
             if (name.Length == 0) throw reader.Fail(node, "params", $"empty parameter name in params in {where}");
             var values = new List<string>();
-            foreach (var item in reader.Sequence(value, "params", where))
+            foreach (var item in reader.Sequence(value, name, $"params in {where}"))
                 values.Add(reader.String(item, "params", $"params \"{name}\" in {where}"));
             parameters[name] = values;
         }

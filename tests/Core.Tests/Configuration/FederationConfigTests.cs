@@ -33,7 +33,7 @@ public sealed class FederationConfigTests
         { "bad_bool.bad.yml", "invalid boolean \"maybe\" for \"honor_labels\"", 3 },
         { "invalid_yaml.bad.yml", "invalid YAML", 3 },
         { "duplicate_yaml_key.bad.yml", "invalid YAML", 3 },
-        { "params_not_list.bad.yml", "\"params\" in scrape_configs[0] must be a list", 4 },
+        { "params_not_list.bad.yml", "\"match[]\" in params in scrape_configs[0] must be a list", 4 },
         { "static_scheme_label.bad.yml", "invalid target \"node:9100\" in job \"node\": invalid scheme \"ftp\"", 4 },
         { "scrape_configs_not_list.bad.yml", "\"scrape_configs\" in the configuration file must be a list", 2 },
         { "bad_metrics_path.bad.yml", "invalid metrics_path \"metrics?x=1\"", 3 },
