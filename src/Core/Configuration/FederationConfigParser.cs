@@ -1,4 +1,5 @@
 using FedFunctions.Core.Model;
+using FedFunctions.Core.Relabeling;
 using YamlDotNet.RepresentationModel;
 
 namespace FedFunctions.Core.Configuration;
@@ -7,7 +8,7 @@ namespace FedFunctions.Core.Configuration;
 /// FederationConfigParser turns the YAML representation into configuration objects in Prometheus' three
 /// steps: start from defaults, read the keys, then validate (durations, names, inheritance from global).
 /// </summary>
-internal static class FederationConfigParser
+internal static partial class FederationConfigParser
 {
     // Top-level sections of prometheus.yml that are accepted and ignored: they do not affect scraping.
     private static readonly HashSet<string> IgnoredTopLevel = ["rule_files", "alerting"];
@@ -25,7 +26,6 @@ internal static class FederationConfigParser
         "basic_auth", "authorization", "oauth2", "bearer_token", "bearer_token_file", "tls_config", "proxy_url",
         "no_proxy", "proxy_from_environment", "proxy_connect_header", "follow_redirects", "enable_http2",
         "http_headers", "metric_name_validation_scheme", "metric_name_escaping_scheme", "extra_scrape_metrics",
-        "relabel_configs", "metric_relabel_configs",
         "file_sd_configs", "dns_sd_configs", "kubernetes_sd_configs", "consul_sd_configs", "ec2_sd_configs",
         "azure_sd_configs", "gce_sd_configs", "http_sd_configs", "docker_sd_configs", "dockerswarm_sd_configs",
         "openstack_sd_configs", "nomad_sd_configs", "serverset_sd_configs", "marathon_sd_configs",
@@ -113,6 +113,7 @@ internal static class FederationConfigParser
         bool honorLabels = false, honorTimestamps = true;
         var parameters = new Dictionary<string, IReadOnlyList<string>>(StringComparer.Ordinal);
         var statics = new List<StaticConfig>();
+        IReadOnlyList<RelabelConfig> relabel = [], metricRelabel = [];
 
         foreach (var (key, keyNode, value) in reader.Mapping(node, where, "scrape_configs"))
         {
@@ -139,6 +140,8 @@ internal static class FederationConfigParser
                     for (var i = 0; i < items.Count; i++)
                         statics.Add(ParseStatic(reader, items[i], $"{where}.static_configs[{i}]"));
                     break;
+                case "relabel_configs": relabel = ParseRelabelConfigs(reader, value, key, where); break;
+                case "metric_relabel_configs": metricRelabel = ParseRelabelConfigs(reader, value, key, where); break;
                 default:
                     throw reader.Fail(keyNode, key, UnsupportedJobKeys.Contains(key)
                         ? $"unsupported key \"{key}\" in {where} (not implemented by fed-functions)"
@@ -174,6 +177,8 @@ internal static class FederationConfigParser
             HonorLabels = honorLabels,
             HonorTimestamps = honorTimestamps,
             StaticConfigs = statics,
+            RelabelConfigs = relabel,
+            MetricRelabelConfigs = metricRelabel,
             Line = checked((int)node.Start.Line),
         };
     }

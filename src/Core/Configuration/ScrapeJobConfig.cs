@@ -1,4 +1,4 @@
-using FedFunctions.Core.Model;
+using FedFunctions.Core.Relabeling;
 
 namespace FedFunctions.Core.Configuration;
 
@@ -32,6 +32,12 @@ public sealed class ScrapeJobConfig
 
     /// <summary>StaticConfigs are the job's target groups.</summary>
     public IReadOnlyList<StaticConfig> StaticConfigs { get; internal init; } = [];
+
+    /// <summary>RelabelConfigs rewrite or drop targets before scraping (<c>relabel_configs</c>).</summary>
+    public IReadOnlyList<RelabelConfig> RelabelConfigs { get; internal init; } = [];
+
+    /// <summary>MetricRelabelConfigs rewrite or drop scraped series (<c>metric_relabel_configs</c>).</summary>
+    public IReadOnlyList<RelabelConfig> MetricRelabelConfigs { get; internal init; } = [];
 
     /// <summary>The 1-based line of the job in the source, for messages.</summary>
     internal int Line { get; init; }

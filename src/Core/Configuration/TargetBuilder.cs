@@ -1,5 +1,6 @@
 using System.Text;
 using FedFunctions.Core.Model;
+using FedFunctions.Core.Relabeling;
 
 namespace FedFunctions.Core.Configuration;
 
@@ -7,7 +8,7 @@ namespace FedFunctions.Core.Configuration;
 /// TargetBuilder turns a job's static configs into <see cref="ScrapeTarget"/>s the way Prometheus'
 /// <c>PopulateLabels</c> does: seed <c>__address__</c>, the group labels, <c>job</c> and the
 /// <c>__scheme__</c>/<c>__metrics_path__</c>/<c>__param_*</c> meta labels, then derive the URL and the
-/// <c>instance</c> label, and finally drop every label starting with <c>__</c>.
+/// <c>instance</c> label after <c>relabel_configs</c>, and finally drop every label starting with <c>__</c>.
 /// </summary>
 internal static class TargetBuilder
 {
@@ -34,7 +35,9 @@ internal static class TargetBuilder
                     if (values.Count > 0) SetIfAbsent(builder, ParamPrefix + name, values[0]);
                 }
 
-                var target = Finish(builder.Build(), job, out var error);
+                // relabel_configs see the meta labels; a dropped target is simply not scraped.
+                if (Relabeler.Process(builder.Build(), job.RelabelConfigs) is not { } relabeled) continue;
+                var target = Finish(relabeled, job, out var error);
                 if (target is null)
                     throw new ConfigException($"{reader.SourceName}:{group.Line}: invalid target \"{address}\" in job \"{job.JobName}\": {error}", group.Line, "static_configs");
                 if (seen.Add((target.Labels, target.Url))) result.Add(target);

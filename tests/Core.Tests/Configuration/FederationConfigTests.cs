@@ -36,6 +36,11 @@ public sealed class FederationConfigTests
         { "params_not_list.bad.yml", "\"match[]\" in params in scrape_configs[0] must be a list", 4 },
         { "static_scheme_label.bad.yml", "invalid target \"node:9100\" in job \"node\": invalid scheme \"ftp\"", 4 },
         { "scrape_configs_not_list.bad.yml", "\"scrape_configs\" in the configuration file must be a list", 2 },
+        { "relabel_unknown_action.bad.yml", "unknown relabel action \"rename\" in scrape_configs[0].relabel_configs[0]", 5 },
+        { "relabel_bad_regex.bad.yml", "invalid regex \"(abc\"", 5 },
+        { "relabel_hashmod_no_modulus.bad.yml", "relabel configuration for hashmod requires non-zero modulus in scrape_configs[0].relabel_configs[0]", 4 },
+        { "relabel_unknown_key.bad.yml", "unknown key \"target\" in scrape_configs[0].relabel_configs[0]", 5 },
+        { "relabel_empty_address.bad.yml", "invalid target \"node:9100\" in job \"node\": no address", 4 },
         { "bad_metrics_path.bad.yml", "invalid metrics_path \"metrics?x=1\"", 3 },
     };
 
@@ -177,6 +182,19 @@ public sealed class FederationConfigTests
         var parsed = Assert.Single(config.ScrapeConfigs);
         Assert.Equal(TimeSpan.FromSeconds(intervalSeconds), parsed.ScrapeInterval);
         Assert.Equal(TimeSpan.FromSeconds(timeoutSeconds), parsed.ScrapeTimeout);
+    }
+
+    [Fact]
+    public void RelabelConfigsShapeTargets()
+    {
+        var config = FederationConfig.Load(ConfigurationTestPaths.File("relabel.good.yml"));
+        var job = Assert.Single(config.ScrapeConfigs);
+        Assert.Equal(4, job.RelabelConfigs.Count);
+        Assert.Single(job.MetricRelabelConfigs);
+        var targets = config.Targets();
+        Assert.Equal(["http://keep-me:9100/metrics/infra", "http://rewritten:9200/metrics/infra"], targets.Select(t => t.Url.AbsoluteUri));
+        // instance defaults to the address after relabeling; the dropped static label is gone.
+        Assert.Equal(Labels.Of("instance", "rewritten:9200", "job", "relabel"), targets[1].Labels);
     }
 
     [Fact]
