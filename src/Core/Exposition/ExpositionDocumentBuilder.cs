@@ -1,0 +1,118 @@
+using FedFunctions.Core.Model;
+
+namespace FedFunctions.Core.Exposition;
+
+/// <summary>
+/// ExpositionDocumentBuilder collects what <see cref="ExpositionReader"/> reads: it turns each series' labels
+/// into a <see cref="Labels"/> (sorted in a reused scratch array, so only the final array is allocated),
+/// drops repeated series and merges TYPE/HELP/UNIT lines per family.
+/// </summary>
+internal sealed class ExpositionDocumentBuilder
+{
+    private readonly Utf8StringCache _strings;
+    private readonly List<Sample> _samples;
+    private readonly HashSet<Labels> _series;
+    private readonly Dictionary<string, int> _metadataIndex = new(StringComparer.Ordinal);
+    private readonly List<MetricMetadata> _metadata = [];
+    private List<Labels>? _duplicates;
+    private Label[] _labels = new Label[16];
+    private int _labelCount;
+    private byte[] _bytes = new byte[256];
+
+    internal ExpositionDocumentBuilder(Utf8StringCache strings, int expectedSamples)
+    {
+        _strings = strings;
+        var capacity = Math.Clamp(expectedSamples, 4, 1 << 16);
+        _samples = new List<Sample>(capacity);
+        _series = new HashSet<Labels>(capacity);
+    }
+
+    /// <summary>Decodes (and caches) a UTF-8 string.</summary>
+    internal string GetString(ReadOnlySpan<byte> utf8) => _strings.Get(utf8);
+
+    /// <summary>A scratch buffer of at least <paramref name="length"/> bytes, valid until the next call.</summary>
+    internal Span<byte> ScratchBytes(int length)
+    {
+        if (_bytes.Length < length) _bytes = new byte[Math.Max(length, _bytes.Length * 2)];
+        return _bytes;
+    }
+
+    /// <summary>Starts collecting the labels of a new series.</summary>
+    internal void BeginSeries() => _labelCount = 0;
+
+    /// <summary>Adds one label of the current series (an empty value is dropped when the series ends).</summary>
+    internal void AddLabel(string name, string value)
+    {
+        if (_labelCount == _labels.Length) Array.Resize(ref _labels, _labels.Length * 2);
+        _labels[_labelCount++] = new Label(name, value);
+    }
+
+    /// <summary>
+    /// Ends the current series with its metric name and value. Returns null when accepted (or dropped as a
+    /// repeat), or the name of a label that appeared twice, in which case nothing is recorded.
+    /// </summary>
+    internal string? AddSample(string metricName, double value, long? timestampMs)
+    {
+        AddLabel(Label.MetricName, metricName);
+        var labels = _labels.AsSpan(0, _labelCount);
+
+        // Insertion sort: label sets are small and often already (nearly) sorted.
+        var nonEmpty = 0;
+        for (var i = 0; i < labels.Length; i++)
+        {
+            var current = labels[i];
+            if (current.Value.Length > 0) nonEmpty++;
+            var j = i - 1;
+            while (j >= 0 && string.CompareOrdinal(labels[j].Name, current.Name) > 0)
+            {
+                labels[j + 1] = labels[j];
+                j--;
+            }
+            labels[j + 1] = current;
+        }
+        for (var i = 1; i < labels.Length; i++)
+        {
+            if (string.Equals(labels[i].Name, labels[i - 1].Name, StringComparison.Ordinal)) return labels[i].Name;
+        }
+
+        var array = new Label[nonEmpty];
+        var n = 0;
+        foreach (var label in labels)
+        {
+            if (label.Value.Length > 0) array[n++] = label;
+        }
+        var set = Labels.FromSortedUnchecked(array);
+        if (_series.Add(set)) _samples.Add(new Sample(set, value, timestampMs));
+        else (_duplicates ??= []).Add(set);
+        return null;
+    }
+
+    /// <summary>Records a TYPE line; a later line for the same family replaces an earlier one.</summary>
+    internal void SetType(string family, MetricType type) => Update(family, m => m with { Type = type });
+
+    /// <summary>Records a HELP line.</summary>
+    internal void SetHelp(string family, string help) => Update(family, m => m with { Help = help });
+
+    /// <summary>Records a UNIT line.</summary>
+    internal void SetUnit(string family, string unit) => Update(family, m => m with { Unit = unit });
+
+    private void Update(string family, Func<MetricMetadata, MetricMetadata> change)
+    {
+        if (_metadataIndex.TryGetValue(family, out var index))
+        {
+            _metadata[index] = change(_metadata[index]);
+            return;
+        }
+        _metadataIndex.Add(family, _metadata.Count);
+        _metadata.Add(change(new MetricMetadata(family, MetricType.Unknown, "", "")));
+    }
+
+    /// <summary>The finished document.</summary>
+    internal ExpositionDocument Build(ExpositionFormat format) => new()
+    {
+        Format = format,
+        Metadata = _metadata,
+        Samples = _samples,
+        DuplicateSeries = (IReadOnlyList<Labels>?)_duplicates ?? [],
+    };
+}
