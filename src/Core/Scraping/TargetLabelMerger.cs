@@ -6,15 +6,26 @@ namespace FedFunctions.Core.Scraping;
 /// TargetLabelMerger attaches target labels to a scraped series as Prometheus' <c>mutateSampleLabels</c>:
 /// with <c>honor_labels</c> the scraped value wins; without it the target value wins and a clashing scraped
 /// value moves to <c>exported_&lt;name&gt;</c>. Both inputs are sorted, so the common case is one merge
-/// into one array.
+/// into one array. <see cref="Labels"/> holds no empty values, so a scraped <c>instance=""</c> is only
+/// visible through <c>explicitlyEmpty</c>: with honor_labels it keeps the target's label off the series.
 /// </summary>
 internal static class TargetLabelMerger
 {
     private const string ExportedPrefix = "exported_";
 
-    public static Labels Merge(Labels scraped, Labels target, bool honorLabels)
+    public static Labels Merge(Labels scraped, Labels target, bool honorLabels, IReadOnlyCollection<string>? explicitlyEmpty = null)
     {
         if (target.Count == 0) return scraped;
+        if (honorLabels && explicitlyEmpty is { Count: > 0 })
+        {
+            // Prometheus' Has() is true for an empty scraped value: the target label is not set.
+            var builder = new LabelsBuilder(scraped);
+            foreach (var label in target.AsSpan())
+            {
+                if (!scraped.Has(label.Name) && !explicitlyEmpty.Contains(label.Name)) builder.Set(label.Name, label.Value);
+            }
+            return builder.Build();
+        }
         var s = scraped.AsSpan();
         var t = target.AsSpan();
         var merged = new Label[s.Length + t.Length];
