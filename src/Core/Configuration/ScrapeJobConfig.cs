@@ -6,7 +6,7 @@ namespace FedFunctions.Core.Configuration;
 public sealed class ScrapeJobConfig
 {
     /// <summary>JobName is the job's unique name and the default <c>job</c> label.</summary>
-    public required string JobName { get; init; }
+    public string JobName { get; internal init; } = "";
 
     /// <summary>ScrapeInterval is how often the job's targets are scraped (inherits the global one).</summary>
     public TimeSpan ScrapeInterval { get; internal init; }

@@ -90,6 +90,11 @@ public sealed partial class Scraper
         {
             throw new ScrapeFailedException($"Get \"{url}\": error reading body: {ex.Message}", ex);
         }
+        catch (Exception ex) when (ex is not ScrapeFailedException and not OperationCanceledException)
+        {
+            // Whatever else a target can provoke must not escape: one bad target never fails the run.
+            throw new ScrapeFailedException($"Get \"{url}\": {ex.GetType().Name}: {ex.Message}", ex);
+        }
         finally
         {
             if (buffer is not null) ArrayPool<byte>.Shared.Return(buffer);
