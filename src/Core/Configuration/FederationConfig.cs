@@ -1,0 +1,82 @@
+using YamlDotNet.Core;
+using YamlDotNet.RepresentationModel;
+
+namespace FedFunctions.Core.Configuration;
+
+/// <summary>
+/// FederationConfig is a parsed scrape configuration in Prometheus' own <c>prometheus.yml</c> format:
+/// the <c>global</c> section and the <c>scrape_configs</c> jobs with their static targets. The supported
+/// subset is validated at load; anything else is rejected with a message naming the key and the line.
+/// </summary>
+public sealed class FederationConfig
+{
+    private readonly IReadOnlyList<ScrapeTarget> _targets;
+
+    private FederationConfig(GlobalConfig global, IReadOnlyList<ScrapeJobConfig> scrapeConfigs, IReadOnlyList<ScrapeTarget> targets)
+    {
+        Global = global;
+        ScrapeConfigs = scrapeConfigs;
+        _targets = targets;
+    }
+
+    /// <summary>Global is the <c>global</c> section with defaults applied.</summary>
+    public GlobalConfig Global { get; }
+
+    /// <summary>ScrapeConfigs are the jobs in file order.</summary>
+    public IReadOnlyList<ScrapeJobConfig> ScrapeConfigs { get; }
+
+    /// <summary>Load reads and parses the file at <paramref name="path"/>.</summary>
+    /// <exception cref="ConfigException">The file cannot be read or is not a valid configuration.</exception>
+    public static FederationConfig Load(string path)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(path);
+        string text;
+        try
+        {
+            text = File.ReadAllText(path);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or NotSupportedException or ArgumentException)
+        {
+            throw new ConfigException($"{path}: cannot read configuration: {ex.Message}", ex);
+        }
+        return Parse(text, path);
+    }
+
+    /// <summary>Parse reads a configuration from YAML text; <paramref name="sourceName"/> prefixes messages.</summary>
+    /// <exception cref="ConfigException">The text is not a valid configuration.</exception>
+    public static FederationConfig Parse(string yaml, string sourceName = "config")
+    {
+        ArgumentNullException.ThrowIfNull(yaml);
+        ArgumentNullException.ThrowIfNull(sourceName);
+        var stream = new YamlStream();
+        try
+        {
+            stream.Load(new StringReader(yaml));
+        }
+        catch (YamlException ex)
+        {
+            var line = checked((int)ex.Start.Line);
+            var reason = StripPosition(ex.Message);
+            throw new ConfigException($"{sourceName}:{line}: invalid YAML: {reason}", line, null, ex);
+        }
+
+        var reader = new YamlConfigReader(sourceName);
+        if (stream.Documents.Count > 1)
+            throw reader.Fail(stream.Documents[1].RootNode, null, "expected a single YAML document");
+        var root = stream.Documents.Count == 0 ? null : stream.Documents[0].RootNode;
+        var (global, jobs) = FederationConfigParser.ParseRoot(reader, root);
+        var targets = new List<ScrapeTarget>();
+        foreach (var job in jobs) targets.AddRange(TargetBuilder.Build(reader, job));
+        return new FederationConfig(global, jobs, targets);
+    }
+
+    /// <summary>Targets returns every static target of every job, in file order, without duplicates per job.</summary>
+    public IReadOnlyList<ScrapeTarget> Targets() => _targets;
+
+    private static string StripPosition(string message)
+    {
+        // YamlDotNet prefixes "(Line: 3, Col: 1, Idx: 20) - (Line: ...): "; the line is already in our prefix.
+        var index = message.LastIndexOf("): ", StringComparison.Ordinal);
+        return message.StartsWith("(Line", StringComparison.Ordinal) && index >= 0 ? message[(index + 3)..] : message;
+    }
+}

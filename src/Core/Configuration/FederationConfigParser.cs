@@ -1,0 +1,234 @@
+using FedFunctions.Core.Model;
+using FedFunctions.Core.Relabeling;
+using YamlDotNet.RepresentationModel;
+
+namespace FedFunctions.Core.Configuration;
+
+/// <summary>
+/// FederationConfigParser turns the YAML representation into configuration objects in Prometheus' three
+/// steps: start from defaults, read the keys, then validate (durations, names, inheritance from global).
+/// </summary>
+internal static partial class FederationConfigParser
+{
+    // Top-level sections of prometheus.yml that are accepted and ignored: they do not affect scraping.
+    private static readonly HashSet<string> IgnoredTopLevel = ["rule_files", "alerting"];
+
+    // Prometheus keys we know but do not support; they get a clearer message than "unknown key".
+    private static readonly HashSet<string> UnsupportedTopLevel =
+        ["remote_write", "remote_read", "storage", "tracing", "scrape_config_files", "runtime", "otlp"];
+
+    private static readonly HashSet<string> UnsupportedJobKeys =
+    [
+        "sample_limit", "target_limit", "label_limit", "label_name_length_limit", "label_value_length_limit",
+        "body_size_limit", "keep_dropped_targets", "scrape_protocols", "fallback_scrape_protocol", "enable_compression",
+        "track_timestamps_staleness", "scrape_classic_histograms", "always_scrape_classic_histograms",
+        "convert_classic_histograms_to_nhcb", "native_histogram_bucket_limit", "native_histogram_min_bucket_factor",
+        "basic_auth", "authorization", "oauth2", "bearer_token", "bearer_token_file", "tls_config", "proxy_url",
+        "no_proxy", "proxy_from_environment", "proxy_connect_header", "follow_redirects", "enable_http2",
+        "http_headers", "metric_name_validation_scheme", "metric_name_escaping_scheme", "extra_scrape_metrics",
+        "file_sd_configs", "dns_sd_configs", "kubernetes_sd_configs", "consul_sd_configs", "ec2_sd_configs",
+        "azure_sd_configs", "gce_sd_configs", "http_sd_configs", "docker_sd_configs", "dockerswarm_sd_configs",
+        "openstack_sd_configs", "nomad_sd_configs", "serverset_sd_configs", "marathon_sd_configs",
+    ];
+
+    public static (GlobalConfig Global, IReadOnlyList<ScrapeJobConfig> Jobs) ParseRoot(YamlConfigReader reader, YamlNode? root)
+    {
+        YamlNode? globalNode = null;
+        YamlNode? scrapeNode = null;
+        if (root is not null)
+        {
+            foreach (var (key, keyNode, value) in reader.Mapping(root, "config", "the configuration file"))
+            {
+                switch (key)
+                {
+                    case "global": globalNode = value; break;
+                    case "scrape_configs": scrapeNode = value; break;
+                    default:
+                        if (IgnoredTopLevel.Contains(key)) break;
+                        throw reader.Fail(keyNode, key, UnsupportedTopLevel.Contains(key)
+                            ? $"unsupported key \"{key}\" at top level (fed-functions supports global and scrape_configs)"
+                            : $"unknown key \"{key}\" at top level");
+                }
+            }
+        }
+
+        var global = globalNode is null ? new GlobalConfig() : ParseGlobal(reader, globalNode);
+        var jobs = new List<ScrapeJobConfig>();
+        if (scrapeNode is not null)
+        {
+            var names = new Dictionary<string, int>(StringComparer.Ordinal);
+            var items = reader.Sequence(scrapeNode, "scrape_configs", "the configuration file");
+            for (var i = 0; i < items.Count; i++)
+            {
+                var job = ParseJob(reader, items[i], $"scrape_configs[{i}]", global);
+                if (names.TryGetValue(job.JobName, out var firstLine))
+                    throw reader.Fail(items[i], "job_name", $"found multiple scrape configs with job name \"{job.JobName}\" (first at line {firstLine})");
+                names.Add(job.JobName, job.Line);
+                jobs.Add(job);
+            }
+        }
+        return (global, jobs);
+    }
+
+    private static GlobalConfig ParseGlobal(YamlConfigReader reader, YamlNode node)
+    {
+        TimeSpan? interval = null, timeout = null;
+        YamlNode? timeoutNode = null;
+        var external = Labels.Empty;
+        foreach (var (key, keyNode, value) in reader.Mapping(node, "global", "the configuration file"))
+        {
+            switch (key)
+            {
+                case "scrape_interval": interval = reader.Duration(value, key, "global"); break;
+                case "scrape_timeout": timeout = reader.Duration(value, key, "global"); timeoutNode = value; break;
+                case "evaluation_interval": reader.Duration(value, key, "global"); break; // validated, then ignored
+                case "external_labels": external = ParseLabels(reader, value, key, "global"); break;
+                default: throw reader.Fail(keyNode, key, $"unknown key \"{key}\" in global");
+            }
+        }
+
+        // Zero means unset, as in Prometheus' GlobalConfig.UnmarshalYAML.
+        var effectiveInterval = interval is { } i && i > TimeSpan.Zero ? i : GlobalConfig.DefaultScrapeInterval;
+        TimeSpan effectiveTimeout;
+        if (timeout is { } t && t > TimeSpan.Zero)
+        {
+            if (t > effectiveInterval)
+                throw reader.Fail(timeoutNode!, "scrape_timeout", $"global scrape_timeout ({PrometheusDuration.Format(t)}) greater than scrape_interval ({PrometheusDuration.Format(effectiveInterval)})");
+            effectiveTimeout = t;
+        }
+        else
+        {
+            effectiveTimeout = GlobalConfig.DefaultScrapeTimeout > effectiveInterval ? effectiveInterval : GlobalConfig.DefaultScrapeTimeout;
+        }
+        return new GlobalConfig { ScrapeInterval = effectiveInterval, ScrapeTimeout = effectiveTimeout, ExternalLabels = external };
+    }
+
+    private static ScrapeJobConfig ParseJob(YamlConfigReader reader, YamlNode node, string where, GlobalConfig global)
+    {
+        if (node is not YamlMappingNode) throw reader.Fail(node, null, $"{where} must be a mapping");
+        string? jobName = null;
+        TimeSpan? interval = null, timeout = null;
+        YamlNode? timeoutNode = null;
+        string metricsPath = "/metrics", scheme = "http";
+        bool honorLabels = false, honorTimestamps = true;
+        var parameters = new Dictionary<string, IReadOnlyList<string>>(StringComparer.Ordinal);
+        var statics = new List<StaticConfig>();
+        IReadOnlyList<RelabelConfig> relabel = [], metricRelabel = [];
+
+        foreach (var (key, keyNode, value) in reader.Mapping(node, where, "scrape_configs"))
+        {
+            switch (key)
+            {
+                case "job_name": jobName = reader.String(value, key, where); break;
+                case "scrape_interval": interval = reader.Duration(value, key, where); break;
+                case "scrape_timeout": timeout = reader.Duration(value, key, where); timeoutNode = value; break;
+                case "metrics_path":
+                    metricsPath = reader.String(value, key, where);
+                    if (!metricsPath.StartsWith('/') || metricsPath.Contains('?') || metricsPath.Contains('#'))
+                        throw reader.Fail(value, key, $"invalid metrics_path \"{metricsPath}\" in {where}: must start with \"/\" and hold no query (use params)");
+                    break;
+                case "scheme":
+                    scheme = reader.String(value, key, where);
+                    if (scheme is not ("http" or "https"))
+                        throw reader.Fail(value, key, $"invalid scheme \"{scheme}\" in {where}: must be http or https");
+                    break;
+                case "params": ParseParams(reader, value, where, parameters); break;
+                case "honor_labels": honorLabels = reader.Bool(value, key, where); break;
+                case "honor_timestamps": honorTimestamps = reader.Bool(value, key, where); break;
+                case "static_configs":
+                    var items = reader.Sequence(value, key, where);
+                    for (var i = 0; i < items.Count; i++)
+                        statics.Add(ParseStatic(reader, items[i], $"{where}.static_configs[{i}]"));
+                    break;
+                case "relabel_configs": relabel = ParseRelabelConfigs(reader, value, key, where); break;
+                case "metric_relabel_configs": metricRelabel = ParseRelabelConfigs(reader, value, key, where); break;
+                default:
+                    throw reader.Fail(keyNode, key, UnsupportedJobKeys.Contains(key)
+                        ? $"unsupported key \"{key}\" in {where} (not implemented by fed-functions)"
+                        : $"unknown key \"{key}\" in {where}");
+            }
+        }
+
+        if (string.IsNullOrEmpty(jobName)) throw reader.Fail(node, "job_name", $"job_name is missing or empty in {where}");
+
+        // Inheritance as in Prometheus' ScrapeConfig.Validate: zero means "use the global value".
+        var effectiveInterval = interval is { } iv && iv > TimeSpan.Zero ? iv : global.ScrapeInterval;
+        TimeSpan effectiveTimeout;
+        if (timeout is { } t && t > TimeSpan.Zero)
+        {
+            if (t > effectiveInterval)
+                throw reader.Fail(timeoutNode!, "scrape_timeout",
+                    $"scrape_timeout ({PrometheusDuration.Format(t)}) greater than scrape_interval ({PrometheusDuration.Format(effectiveInterval)}) for scrape config with job name \"{jobName}\"");
+            effectiveTimeout = t;
+        }
+        else
+        {
+            effectiveTimeout = global.ScrapeTimeout > effectiveInterval ? effectiveInterval : global.ScrapeTimeout;
+        }
+
+        return new ScrapeJobConfig
+        {
+            JobName = jobName,
+            ScrapeInterval = effectiveInterval,
+            ScrapeTimeout = effectiveTimeout,
+            MetricsPath = metricsPath,
+            Scheme = scheme,
+            Params = parameters,
+            HonorLabels = honorLabels,
+            HonorTimestamps = honorTimestamps,
+            StaticConfigs = statics,
+            RelabelConfigs = relabel,
+            MetricRelabelConfigs = metricRelabel,
+            Line = checked((int)node.Start.Line),
+        };
+    }
+
+    private static void ParseParams(YamlConfigReader reader, YamlNode node, string where, Dictionary<string, IReadOnlyList<string>> parameters)
+    {
+        foreach (var (name, _, value) in reader.Mapping(node, "params", where))
+        {
+            if (name.Length == 0) throw reader.Fail(node, "params", $"empty parameter name in params in {where}");
+            var values = new List<string>();
+            foreach (var item in reader.Sequence(value, name, $"params in {where}"))
+                values.Add(reader.String(item, "params", $"params \"{name}\" in {where}"));
+            parameters[name] = values;
+        }
+    }
+
+    private static StaticConfig ParseStatic(YamlConfigReader reader, YamlNode node, string where)
+    {
+        if (node is not YamlMappingNode) throw reader.Fail(node, "static_configs", $"{where} must be a mapping");
+        var targets = new List<string>();
+        var labels = Labels.Empty;
+        foreach (var (key, keyNode, value) in reader.Mapping(node, where, "static_configs"))
+        {
+            switch (key)
+            {
+                case "targets":
+                    foreach (var item in reader.Sequence(value, key, where))
+                    {
+                        var address = reader.String(item, key, where);
+                        if (!TargetAddress.IsValid(address, out var reason))
+                            throw reader.Fail(item, key, $"invalid target \"{address}\" in {where}: {reason}");
+                        targets.Add(address);
+                    }
+                    break;
+                case "labels": labels = ParseLabels(reader, value, key, where); break;
+                default: throw reader.Fail(keyNode, key, $"unknown key \"{key}\" in {where}");
+            }
+        }
+        return new StaticConfig { Targets = targets, Labels = labels, Line = checked((int)node.Start.Line) };
+    }
+
+    private static Labels ParseLabels(YamlConfigReader reader, YamlNode node, string key, string where)
+    {
+        var list = new List<Label>();
+        foreach (var (name, nameNode, value) in reader.Mapping(node, key, where))
+        {
+            if (!LabelNames.IsValid(name))
+                throw reader.Fail(nameNode, key, $"\"{name}\" is not a valid label name in {key} in {where}");
+            list.Add(new Label(name, reader.String(value, key, where)));
+        }
+        return Labels.From(list);
+    }
+}

@@ -1,0 +1,22 @@
+using FedFunctions.Core.Model;
+
+namespace FedFunctions.Core.Configuration;
+
+/// <summary>GlobalConfig is the <c>global</c> section: defaults for every job and the external labels.</summary>
+public sealed class GlobalConfig
+{
+    /// <summary>The default scrape interval when a job sets none (Prometheus: 1m).</summary>
+    public static readonly TimeSpan DefaultScrapeInterval = TimeSpan.FromMinutes(1);
+
+    /// <summary>The default scrape timeout when none is set (Prometheus: 10s, capped at the interval).</summary>
+    public static readonly TimeSpan DefaultScrapeTimeout = TimeSpan.FromSeconds(10);
+
+    /// <summary>ScrapeInterval is how often jobs are scraped unless they say otherwise.</summary>
+    public TimeSpan ScrapeInterval { get; internal init; } = DefaultScrapeInterval;
+
+    /// <summary>ScrapeTimeout bounds one scrape unless a job says otherwise; never longer than <see cref="ScrapeInterval"/>.</summary>
+    public TimeSpan ScrapeTimeout { get; internal init; } = DefaultScrapeTimeout;
+
+    /// <summary>ExternalLabels are added to federated series that lack them (never at scrape time).</summary>
+    public Labels ExternalLabels { get; internal init; } = Labels.Empty;
+}

@@ -1,0 +1,47 @@
+using FedFunctions.Core.Relabeling;
+
+namespace FedFunctions.Core.Configuration;
+
+/// <summary>ScrapeJobConfig is one item of <c>scrape_configs</c>, with Prometheus' defaults applied.</summary>
+public sealed class ScrapeJobConfig
+{
+    /// <summary>JobName is the job's unique name and the default <c>job</c> label.</summary>
+    public string JobName { get; internal init; } = "";
+
+    /// <summary>ScrapeInterval is how often the job's targets are scraped (inherits the global one).</summary>
+    public TimeSpan ScrapeInterval { get; internal init; }
+
+    /// <summary>ScrapeTimeout bounds each scrape; never longer than <see cref="ScrapeInterval"/>.</summary>
+    public TimeSpan ScrapeTimeout { get; internal init; }
+
+    /// <summary>MetricsPath is the HTTP path to scrape (default <c>/metrics</c>).</summary>
+    public string MetricsPath { get; internal init; } = "/metrics";
+
+    /// <summary>Scheme is <c>http</c> (default) or <c>https</c>.</summary>
+    public string Scheme { get; internal init; } = "http";
+
+    /// <summary>Params are query parameters sent with every scrape; a key may repeat (<c>match[]</c>).</summary>
+    public IReadOnlyDictionary<string, IReadOnlyList<string>> Params { get; internal init; } =
+        new Dictionary<string, IReadOnlyList<string>>();
+
+    /// <summary>HonorLabels keeps scraped labels that clash with target labels (default false).</summary>
+    public bool HonorLabels { get; internal init; }
+
+    /// <summary>HonorTimestamps keeps timestamps the target exposes (default true).</summary>
+    public bool HonorTimestamps { get; internal init; } = true;
+
+    /// <summary>StaticConfigs are the job's target groups.</summary>
+    public IReadOnlyList<StaticConfig> StaticConfigs { get; internal init; } = [];
+
+    /// <summary>RelabelConfigs rewrite or drop targets before scraping (<c>relabel_configs</c>).</summary>
+    public IReadOnlyList<RelabelConfig> RelabelConfigs { get; internal init; } = [];
+
+    /// <summary>MetricRelabelConfigs rewrite or drop scraped series (<c>metric_relabel_configs</c>).</summary>
+    public IReadOnlyList<RelabelConfig> MetricRelabelConfigs { get; internal init; } = [];
+
+    /// <summary>The 1-based line of the job in the source, for messages.</summary>
+    internal int Line { get; init; }
+
+    /// <inheritdoc />
+    public override string ToString() => JobName;
+}

@@ -1,0 +1,144 @@
+using System.Buffers;
+using System.IO.Compression;
+using FedFunctions.Core.Configuration;
+using FedFunctions.Core.Exposition;
+
+namespace FedFunctions.Core.Scraping;
+
+public sealed partial class Scraper
+{
+    private const int InitialBufferBytes = 64 * 1024;
+
+    // GET, check the status, read at most BodySizeLimitBytes (decompressing gzip if the handler did not),
+    // and parse by Content-Type. Every target-caused failure becomes a ScrapeFailedException.
+    private async Task<ExpositionDocument> FetchAndParseAsync(ScrapeTarget target, CancellationToken cancellationToken)
+    {
+        var timeout = target.Job.ScrapeTimeout;
+        using var timeoutCts = new CancellationTokenSource(timeout, _options.TimeProvider);
+        using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, timeoutCts.Token);
+        var token = linked.Token;
+        var url = target.Url.AbsoluteUri;
+
+        using var request = new HttpRequestMessage(HttpMethod.Get, target.Url);
+        request.Headers.TryAddWithoutValidation("Accept", AcceptHeader);
+        request.Headers.TryAddWithoutValidation("Accept-Encoding", "gzip");
+        request.Headers.TryAddWithoutValidation("User-Agent", UserAgent);
+        request.Headers.TryAddWithoutValidation(TimeoutHeader, FormatSeconds(timeout));
+
+        byte[]? buffer = null;
+        try
+        {
+            using var response = await _httpClient.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, token).ConfigureAwait(false);
+            var status = (int)response.StatusCode;
+            if (status is < 200 or > 299)
+                throw new ScrapeFailedException($"server returned HTTP status {status} {response.ReasonPhrase}".TrimEnd());
+
+            var content = response.Content;
+            if (content.Headers.ContentLength is { } length && length > _options.BodySizeLimitBytes && content.Headers.ContentEncoding.Count == 0)
+                throw BodyTooLarge();
+
+            var stream = await content.ReadAsStreamAsync(token).ConfigureAwait(false);
+            await using (stream.ConfigureAwait(false))
+            {
+                // A client without automatic decompression leaves the gzip body to us.
+                var body = content.Headers.ContentEncoding.Contains("gzip", StringComparer.OrdinalIgnoreCase)
+                    ? new GZipStream(stream, CompressionMode.Decompress, leaveOpen: true)
+                    : stream;
+                int used;
+                try
+                {
+                    (buffer, used) = await ReadLimitedAsync(body, token).ConfigureAwait(false);
+                }
+                catch (InvalidDataException ex)
+                {
+                    throw new ScrapeFailedException($"invalid gzip body: {ex.Message}", ex);
+                }
+                finally
+                {
+                    if (!ReferenceEquals(body, stream)) await body.DisposeAsync().ConfigureAwait(false);
+                }
+
+                var contentType = content.Headers.ContentType?.ToString();
+                try
+                {
+                    return ExpositionParser.Parse(buffer.AsSpan(0, used), contentType);
+                }
+                catch (ExpositionParseException ex)
+                {
+                    throw new ScrapeFailedException(ex.Message, ex);
+                }
+            }
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            throw; // the whole run was cancelled: not the target's fault
+        }
+        catch (OperationCanceledException ex) when (timeoutCts.IsCancellationRequested)
+        {
+            throw new ScrapeFailedException($"Get \"{url}\": context deadline exceeded (scrape_timeout {PrometheusDuration.Format(timeout)})", ex);
+        }
+        catch (OperationCanceledException ex)
+        {
+            // The HttpClient's own Timeout (a caller-supplied client) fired.
+            throw new ScrapeFailedException($"Get \"{url}\": HTTP client timeout: {ex.Message}", ex);
+        }
+        catch (HttpRequestException ex)
+        {
+            throw new ScrapeFailedException($"Get \"{url}\": {Describe(ex)}", ex);
+        }
+        catch (IOException ex)
+        {
+            throw new ScrapeFailedException($"Get \"{url}\": error reading body: {ex.Message}", ex);
+        }
+        catch (Exception ex) when (ex is not ScrapeFailedException and not OperationCanceledException)
+        {
+            // Whatever else a target can provoke must not escape: one bad target never fails the run.
+            throw new ScrapeFailedException($"Get \"{url}\": {ex.GetType().Name}: {ex.Message}", ex);
+        }
+        finally
+        {
+            if (buffer is not null) ArrayPool<byte>.Shared.Return(buffer);
+        }
+    }
+
+    // Reads the whole body into a pooled buffer, growing by doubling; fails past the size limit.
+    private async Task<(byte[] Buffer, int Used)> ReadLimitedAsync(Stream body, CancellationToken token)
+    {
+        var limit = _options.BodySizeLimitBytes;
+        var buffer = ArrayPool<byte>.Shared.Rent(InitialBufferBytes);
+        var used = 0;
+        try
+        {
+            while (true)
+            {
+                if (used == buffer.Length)
+                {
+                    if (buffer.Length >= Array.MaxLength) throw BodyTooLarge();
+                    var bigger = ArrayPool<byte>.Shared.Rent((int)Math.Min((long)buffer.Length * 2, Array.MaxLength));
+                    buffer.AsSpan(0, used).CopyTo(bigger);
+                    ArrayPool<byte>.Shared.Return(buffer);
+                    buffer = bigger;
+                }
+                var read = await body.ReadAsync(buffer.AsMemory(used), token).ConfigureAwait(false);
+                if (read == 0) return (buffer, used);
+                used += read;
+                if (used > limit) throw BodyTooLarge();
+            }
+        }
+        catch
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
+            throw;
+        }
+    }
+
+    private ScrapeFailedException BodyTooLarge() =>
+        new($"body size limit exceeded (limit: {_options.BodySizeLimitBytes} bytes)");
+
+    private static string Describe(HttpRequestException ex)
+    {
+        // "Connection refused (127.0.0.1:9)" is more useful than the outer "An error occurred while sending the request."
+        var inner = ex.InnerException;
+        return inner is not null && !string.IsNullOrEmpty(inner.Message) ? $"{ex.Message} ({inner.Message})" : ex.Message;
+    }
+}

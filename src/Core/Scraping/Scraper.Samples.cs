@@ -1,0 +1,42 @@
+using FedFunctions.Core.Configuration;
+using FedFunctions.Core.Exposition;
+using FedFunctions.Core.Model;
+using FedFunctions.Core.Relabeling;
+
+namespace FedFunctions.Core.Scraping;
+
+public sealed partial class Scraper
+{
+    private sealed record SampleOutcome(List<Sample> Samples, HashSet<Labels> Series, int Scraped, int PostRelabel, string? Error);
+
+    // Turns a parsed body into final samples: timestamps, target labels, metric relabeling, duplicates.
+    private static SampleOutcome BuildSamples(ScrapeTarget target, ExpositionDocument document, long scrapeMs)
+    {
+        var job = target.Job;
+        var parsed = document.Samples;
+        var samples = new List<Sample>(parsed.Count + 5);
+        var series = new HashSet<Labels>(parsed.Count);
+        var relabel = job.MetricRelabelConfigs;
+        foreach (var sample in parsed)
+        {
+            var labels = TargetLabelMerger.Merge(sample.Labels, target.Labels, job.HonorLabels);
+            if (relabel.Count > 0)
+            {
+                if (Relabeler.Process(labels, relabel) is not { } relabeled) continue;
+                labels = relabeled;
+            }
+            // As Prometheus: a series without a name after relabeling fails the whole scrape.
+            if (labels.MetricName.Length == 0)
+                return new SampleOutcome([], [], 0, 0, $"missing metric name (__name__ label) in series {labels}");
+
+            // Label mutation can make two body series identical; keep the first, as for body duplicates.
+            if (!series.Add(labels)) continue;
+
+            var timestamp = job.HonorTimestamps && sample.TimestampMs is { } exposed ? exposed : scrapeMs;
+            samples.Add(new Sample(labels, sample.Value, timestamp));
+        }
+        // Body duplicates were dropped by the parser; they still count as scraped samples.
+        var scraped = parsed.Count + document.DuplicateSeries.Count;
+        return new SampleOutcome(samples, series, scraped, samples.Count, null);
+    }
+}

@@ -1,0 +1,145 @@
+using System.Globalization;
+using System.Net;
+using FedFunctions.Core.Configuration;
+using FedFunctions.Core.Exposition;
+using FedFunctions.Core.Model;
+
+namespace FedFunctions.Core.Scraping;
+
+/// <summary>
+/// Scraper fetches targets over HTTP the way Prometheus' scrape loop does: it negotiates the format with
+/// Prometheus' Accept header, bounds each request by the job's <c>scrape_timeout</c>, parses the body,
+/// applies <c>honor_labels</c>/<c>honor_timestamps</c>, target labels and <c>metric_relabel_configs</c>,
+/// and adds the synthetic <c>up</c> and <c>scrape_*</c> series. A failing target yields a snapshot with
+/// <c>up</c> = 0 and a reason; it never throws.
+/// </summary>
+public sealed partial class Scraper
+{
+    /// <summary>The Accept header Prometheus 2.42 sends (without protobuf).</summary>
+    public const string AcceptHeader =
+        "application/openmetrics-text;version=1.0.0;q=0.5,application/openmetrics-text;version=0.0.1;q=0.4,text/plain;version=0.0.4;q=0.3,*/*;q=0.2";
+
+    /// <summary>The User-Agent sent with every scrape.</summary>
+    public const string UserAgent = "fed-functions/1.0";
+
+    /// <summary>The header that tells targets how long the scraper waits, in seconds.</summary>
+    public const string TimeoutHeader = "X-Prometheus-Scrape-Timeout-Seconds";
+
+    private readonly HttpClient _httpClient;
+    private readonly ScraperOptions _options;
+    private readonly SeriesTracker _tracker = new();
+
+    /// <summary>Creates a scraper over <paramref name="httpClient"/> (share one, e.g. from <see cref="CreateHttpClient"/>).</summary>
+    /// <exception cref="ArgumentNullException"><paramref name="httpClient"/> is null.</exception>
+    /// <exception cref="ArgumentOutOfRangeException">MaxConcurrency or BodySizeLimitBytes is not positive.</exception>
+    public Scraper(HttpClient httpClient, ScraperOptions? options = null)
+    {
+        ArgumentNullException.ThrowIfNull(httpClient);
+        _httpClient = httpClient;
+        _options = options ?? new ScraperOptions();
+        ArgumentOutOfRangeException.ThrowIfLessThan(_options.MaxConcurrency, 1, "options.MaxConcurrency");
+        ArgumentOutOfRangeException.ThrowIfLessThan(_options.BodySizeLimitBytes, 1, "options.BodySizeLimitBytes");
+        ArgumentNullException.ThrowIfNull(_options.TimeProvider, "options.TimeProvider");
+    }
+
+    /// <summary>
+    /// CreateHttpClient builds the one client to share across scrapes: pooled connections, gzip
+    /// decompression, no cookies, default redirect handling, and no client-wide timeout (each scrape is
+    /// bounded by its job's <c>scrape_timeout</c>).
+    /// </summary>
+    public static HttpClient CreateHttpClient()
+    {
+        var handler = new SocketsHttpHandler
+        {
+            AutomaticDecompression = DecompressionMethods.GZip,
+            UseCookies = false,
+            PooledConnectionLifetime = TimeSpan.FromMinutes(5),
+            PooledConnectionIdleTimeout = TimeSpan.FromSeconds(90),
+        };
+        return new HttpClient(handler, disposeHandler: true) { Timeout = Timeout.InfiniteTimeSpan };
+    }
+
+    /// <summary>ScrapeAsync scrapes one target; failures of the target become an <c>up</c> = 0 snapshot.</summary>
+    /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> was cancelled.</exception>
+    public async Task<TargetSnapshot> ScrapeAsync(ScrapeTarget target, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(target);
+        var time = _options.TimeProvider;
+        var startMs = time.GetUtcNow().ToUnixTimeMilliseconds();
+        var started = time.GetTimestamp();
+
+        ExpositionDocument document;
+        try
+        {
+            document = await FetchAndParseAsync(target, cancellationToken).ConfigureAwait(false);
+        }
+        catch (ScrapeFailedException ex)
+        {
+            return Failed(target, startMs, time.GetElapsedTime(started).TotalSeconds, ex.Message);
+        }
+
+        var outcome = BuildSamples(target, document, startMs);
+        if (outcome.Error is not null)
+            return Failed(target, startMs, time.GetElapsedTime(started).TotalSeconds, outcome.Error);
+
+        var added = _tracker.Update(target, outcome.Series);
+        var duration = time.GetElapsedTime(started).TotalSeconds;
+        var samples = outcome.Samples;
+        AppendReport(samples, target.Labels, startMs, up: true, duration, outcome.Scraped, outcome.PostRelabel, added);
+        return new TargetSnapshot
+        {
+            TargetLabels = target.Labels,
+            ScrapeTimestampMs = startMs,
+            Up = true,
+            DurationSeconds = duration,
+            Metadata = document.Metadata,
+            Samples = samples,
+        };
+    }
+
+    /// <summary>ScrapeAllAsync scrapes <paramref name="targets"/> concurrently (at most MaxConcurrency at once), results in input order.</summary>
+    /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> was cancelled.</exception>
+    public async Task<IReadOnlyList<TargetSnapshot>> ScrapeAllAsync(IEnumerable<ScrapeTarget> targets, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(targets);
+        var list = targets.ToList();
+        var results = new TargetSnapshot[list.Count];
+        var parallel = new ParallelOptions { MaxDegreeOfParallelism = _options.MaxConcurrency, CancellationToken = cancellationToken };
+        await Parallel.ForEachAsync(Enumerable.Range(0, list.Count), parallel, async (index, token) =>
+        {
+            results[index] = await ScrapeAsync(list[index], token).ConfigureAwait(false);
+        }).ConfigureAwait(false);
+        return results;
+    }
+
+    private TargetSnapshot Failed(ScrapeTarget target, long startMs, double duration, string error)
+    {
+        var samples = new List<Sample>(5);
+        AppendReport(samples, target.Labels, startMs, up: false, duration, 0, 0, 0);
+        return new TargetSnapshot
+        {
+            TargetLabels = target.Labels,
+            ScrapeTimestampMs = startMs,
+            Up = false,
+            Error = error,
+            DurationSeconds = duration,
+            Samples = samples,
+        };
+    }
+
+    // The synthetic series carry exactly the target labels (nothing scraped can clash with them).
+    private static void AppendReport(List<Sample> samples, Labels targetLabels, long timestampMs, bool up, double duration, int scraped, int postRelabel, int added)
+    {
+        samples.Add(Synthetic("up", up ? 1 : 0));
+        samples.Add(Synthetic("scrape_duration_seconds", duration));
+        samples.Add(Synthetic("scrape_samples_scraped", scraped));
+        samples.Add(Synthetic("scrape_samples_post_metric_relabeling", postRelabel));
+        samples.Add(Synthetic("scrape_series_added", added));
+
+        Sample Synthetic(string name, double value) =>
+            new(targetLabels.ToBuilder().Set(Label.MetricName, name).Build(), value, timestampMs);
+    }
+
+    private static string FormatSeconds(TimeSpan timeout) =>
+        timeout.TotalSeconds.ToString("0.###", CultureInfo.InvariantCulture);
+}
