@@ -21,7 +21,11 @@ internal sealed class SnapshotBuffer : IDisposable
 
     public void Advance(int count) => _length += count;
 
-    public void WriteByte(byte value) => GetSpan(1)[0] = value;
+    public void WriteByte(byte value)
+    {
+        GetSpan(1)[0] = value;
+        _length++;
+    }
 
     public void WriteVarint(ulong value)
     {
