@@ -12,9 +12,10 @@ internal ref struct SnapshotBodyReader
 {
     private static readonly UTF8Encoding StrictUtf8 = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
 
-    // Smallest encodings, used to bound counts before allocating: a label pair is 2 bytes, a sample 11.
+    // Smallest encodings, used to bound counts before allocating: a label pair is 2 bytes, a sample 10
+    // (label count, value, timestamp flag), a metadata entry 4.
     private const int MinLabelPairBytes = 2;
-    private const int MinSampleBytes = 11;
+    private const int MinSampleBytes = 10;
     private const int MinMetadataBytes = 4;
 
     private readonly ReadOnlySpan<byte> _data;

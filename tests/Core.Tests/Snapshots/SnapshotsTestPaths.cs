@@ -8,6 +8,12 @@ internal static class SnapshotsTestPaths
         var directory = new DirectoryInfo(AppContext.BaseDirectory);
         while (directory is not null && !File.Exists(Path.Combine(directory.FullName, "fed-functions.sln"))) directory = directory.Parent;
         if (directory is null) throw new InvalidOperationException("repository root (fed-functions.sln) not found above " + AppContext.BaseDirectory);
-        return Path.GetFullPath(Path.Combine(directory.FullName, "..", "shared", "fixtures", fileName));
+        // <repo>/../shared/fixtures; a checkout nested one level deeper (a worktree) finds it further up.
+        for (var parent = directory.Parent; parent is not null; parent = parent.Parent)
+        {
+            var candidate = Path.Combine(parent.FullName, "shared", "fixtures", fileName);
+            if (File.Exists(candidate)) return candidate;
+        }
+        throw new FileNotFoundException($"fixture {fileName} not found in a shared/fixtures folder above {directory.FullName}");
     }
 }
