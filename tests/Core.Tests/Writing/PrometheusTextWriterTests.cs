@@ -2,6 +2,7 @@ using System.Buffers;
 using System.Text;
 using FedFunctions.Core.Exposition;
 using FedFunctions.Core.Model;
+using FedFunctions.Core.Tests.Snapshots;
 
 namespace FedFunctions.Core.Tests.Writing;
 
@@ -261,5 +262,39 @@ public class PrometheusTextWriterTests
         var family = new MetricFamily("m", MetricType.Gauge, "", "", [S(1, null, "a", "b")]);
         var error = Assert.Throws<ArgumentException>(() => Write(family, NoExternal));
         Assert.Contains("__name__", error.Message);
+    }
+
+    [Theory]
+    [InlineData("node_exporter-1.5.0.txt")]
+    [InlineData("prometheus-2.42-self.txt")]
+    public void ReproducesClientGolangOutputExactly(string fixture)
+    {
+        // The fixtures were written by Go's expfmt text writer: regrouping their samples into families and
+        // writing them again must give back the very same bytes (HELP escapes, label order, float layout).
+        var text = File.ReadAllText(SnapshotsTestPaths.Fixture(fixture));
+        var snapshot = SnapshotsFixtureReader.Read(text);
+        var families = new List<MetricFamily>();
+        var metadata = snapshot.Metadata.ToDictionary(m => m.Name, StringComparer.Ordinal);
+        List<Sample>? current = null;
+        string? currentName = null;
+        foreach (var sample in snapshot.Samples)
+        {
+            var name = sample.Labels.MetricName;
+            var familyName = metadata.ContainsKey(name) ? name
+                : new[] { "_bucket", "_sum", "_count" }.Where(s => name.EndsWith(s, StringComparison.Ordinal)).Select(s => name[..^s.Length]).First(metadata.ContainsKey);
+            if (familyName != currentName)
+            {
+                var m = metadata[familyName];
+                current = [];
+                families.Add(new MetricFamily(m.Name, m.Type, m.Help, m.Unit, current));
+                currentName = familyName;
+            }
+            current!.Add(sample);
+        }
+        var buffer = new ArrayBufferWriter<byte>();
+        PrometheusTextWriter.WriteFamilies(buffer, families, NoExternal);
+        // Empty label values mean "unset" in the model, so the expected text drops them (node_disk_info has some).
+        var expected = System.Text.RegularExpressions.Regex.Replace(text, "(?<=[{,])[a-zA-Z_][a-zA-Z0-9_]*=\"\",?", "").Replace(",}", "}").Replace("{}", "");
+        Assert.Equal(expected, Encoding.UTF8.GetString(buffer.WrittenSpan));
     }
 }
