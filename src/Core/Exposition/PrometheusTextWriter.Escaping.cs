@@ -1,0 +1,64 @@
+using System.Buffers;
+using System.Text.Unicode;
+
+namespace FedFunctions.Core.Exposition;
+
+public static partial class PrometheusTextWriter
+{
+    /// <summary>TextEscaping holds the name checks and escapes of the 0.0.4 text format.</summary>
+    private static class TextEscaping
+    {
+        /// <summary>Characters escaped in label values and quoted names.</summary>
+        public static readonly SearchValues<char> LabelValueSpecials = SearchValues.Create("\\\n\"");
+
+        /// <summary>Characters escaped in HELP text (0.0.4 does not escape quotes there).</summary>
+        public static readonly SearchValues<char> HelpSpecials = SearchValues.Create("\\\n");
+
+        private static readonly SearchValues<char> MetricNameChars =
+            SearchValues.Create("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_:");
+
+        private static readonly SearchValues<char> LabelNameChars =
+            SearchValues.Create("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_");
+
+        /// <summary>Whether <paramref name="name"/> matches <c>^[a-zA-Z_:][a-zA-Z0-9_:]*$</c>.</summary>
+        public static bool IsLegacyMetricName(string name) =>
+            name.Length > 0 && !char.IsAsciiDigit(name[0]) && !name.AsSpan().ContainsAnyExcept(MetricNameChars);
+
+        /// <summary>Whether <paramref name="name"/> matches <c>^[a-zA-Z_][a-zA-Z0-9_]*$</c>.</summary>
+        public static bool IsLegacyLabelName(string name) =>
+            name.Length > 0 && !char.IsAsciiDigit(name[0]) && !name.AsSpan().ContainsAnyExcept(LabelNameChars);
+
+        /// <summary>Copies a string known to be ASCII.</summary>
+        public static int WriteAscii(string text, Span<byte> destination)
+        {
+            Utf8.FromUtf16(text, destination, out _, out var written);
+            return written;
+        }
+
+        /// <summary>
+        /// Writes <paramref name="text"/> as UTF-8, escaping <c>\</c> as <c>\\</c>, newline as <c>\n</c> and
+        /// <c>"</c> as <c>\"</c> when it is one of <paramref name="specials"/>. Needs 3 bytes per char at most.
+        /// </summary>
+        public static int WriteEscaped(string text, Span<byte> destination, SearchValues<char> specials)
+        {
+            var rest = text.AsSpan();
+            var n = 0;
+            while (true)
+            {
+                var index = rest.IndexOfAny(specials);
+                var chunk = index < 0 ? rest : rest[..index];
+                // Lone surrogates become U+FFFD (3 bytes), within the 3-bytes-per-char budget.
+                Utf8.FromUtf16(chunk, destination[n..], out _, out var written, replaceInvalidSequences: true);
+                n += written;
+                if (index < 0) return n;
+                destination[n++] = (byte)'\\';
+                destination[n++] = rest[index] switch
+                {
+                    '\n' => (byte)'n',
+                    var c => (byte)c,
+                };
+                rest = rest[(index + 1)..];
+            }
+        }
+    }
+}

@@ -1,0 +1,192 @@
+using System.Buffers.Binary;
+using System.Text;
+using FedFunctions.Core.Model;
+
+namespace FedFunctions.Core.Snapshots;
+
+/// <summary>
+/// SnapshotBodyReader decodes the uncompressed body, validating every length, index and ordering so a
+/// malformed body (even one with a valid checksum) throws instead of producing a wrong snapshot.
+/// </summary>
+internal ref struct SnapshotBodyReader
+{
+    private static readonly UTF8Encoding StrictUtf8 = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
+
+    // Smallest encodings, used to bound counts before allocating: a label pair is 2 bytes, a sample 10
+    // (label count, value, timestamp flag), a metadata entry 4.
+    private const int MinLabelPairBytes = 2;
+    private const int MinSampleBytes = 10;
+    private const int MinMetadataBytes = 4;
+
+    private readonly ReadOnlySpan<byte> _data;
+    private int _position;
+    private string[] _strings;
+    private int _emptyIndex;
+
+    private SnapshotBodyReader(ReadOnlySpan<byte> data)
+    {
+        _data = data;
+        _strings = [];
+        _emptyIndex = -1;
+    }
+
+    public static TargetSnapshot Read(ReadOnlySpan<byte> body)
+    {
+        var reader = new SnapshotBodyReader(body);
+        return reader.ReadSnapshot();
+    }
+
+    private TargetSnapshot ReadSnapshot()
+    {
+        ReadStringTable();
+        var targetLabels = ReadLabels();
+        var scrapeTimestamp = ReadZigZag();
+        var up = ReadByte() switch
+        {
+            0 => false,
+            1 => true,
+            var b => throw SnapshotCodec.Error($"invalid up flag {b} at body offset {_position - 1}"),
+        };
+        var error = ReadString();
+        var duration = ReadDouble();
+
+        var metadataCount = ReadCount(MinMetadataBytes);
+        var metadata = new MetricMetadata[metadataCount];
+        for (var i = 0; i < metadata.Length; i++)
+        {
+            var name = ReadString();
+            var typeByte = ReadByte();
+            if (typeByte > (byte)MetricType.StateSet) throw SnapshotCodec.Error($"invalid metric type {typeByte} at body offset {_position - 1}");
+            metadata[i] = new MetricMetadata(name, (MetricType)typeByte, ReadString(), ReadString());
+        }
+
+        var sampleCount = ReadCount(MinSampleBytes);
+        var samples = new Sample[sampleCount];
+        for (var i = 0; i < samples.Length; i++)
+        {
+            var labels = ReadLabels();
+            var value = ReadDouble();
+            long? timestamp = ReadByte() switch
+            {
+                0 => null,
+                1 => unchecked(scrapeTimestamp + ReadZigZag()),
+                var b => throw SnapshotCodec.Error($"invalid timestamp flag {b} at body offset {_position - 1}"),
+            };
+            samples[i] = new Sample(labels, value, timestamp);
+        }
+        if (_position != _data.Length) throw SnapshotCodec.Error($"{_data.Length - _position} unexpected bytes after the snapshot body");
+
+        return new TargetSnapshot
+        {
+            TargetLabels = targetLabels,
+            ScrapeTimestampMs = scrapeTimestamp,
+            Up = up,
+            Error = error,
+            DurationSeconds = duration,
+            Metadata = metadata,
+            Samples = samples,
+        };
+    }
+
+    private void ReadStringTable()
+    {
+        var count = ReadCount(1);
+        var strings = new string[count];
+        for (var i = 0; i < strings.Length; i++)
+        {
+            var length = ReadCount(1);
+            var bytes = _data.Slice(_position, length);
+            _position += length;
+            string s;
+            try
+            {
+                s = length == 0 ? "" : StrictUtf8.GetString(bytes);
+            }
+            catch (DecoderFallbackException e)
+            {
+                throw new SnapshotFormatException($"string {i} of the snapshot string table is not valid UTF-8", e);
+            }
+            // Sorted and unique: that makes "names in increasing index order" mean "labels sorted by name".
+            if (i > 0 && string.CompareOrdinal(strings[i - 1], s) >= 0)
+                throw SnapshotCodec.Error($"snapshot string table is not sorted at entry {i}");
+            if (s.Length == 0) _emptyIndex = i;
+            strings[i] = s;
+        }
+        _strings = strings;
+    }
+
+    private Labels ReadLabels()
+    {
+        var count = ReadCount(MinLabelPairBytes);
+        if (count == 0) return Labels.Empty;
+        var labels = new Label[count];
+        var previousName = -1;
+        for (var i = 0; i < labels.Length; i++)
+        {
+            var name = ReadIndex();
+            var value = ReadIndex();
+            if (name <= previousName) throw SnapshotCodec.Error($"label names out of order at body offset {_position}");
+            if (value == _emptyIndex) throw SnapshotCodec.Error($"empty label value at body offset {_position}");
+            previousName = name;
+            labels[i] = new Label(_strings[name], _strings[value]);
+        }
+        return Labels.FromSortedUnchecked(labels);
+    }
+
+    private string ReadString() => _strings[ReadIndex()];
+
+    private int ReadIndex()
+    {
+        var start = _position;
+        var index = ReadVarint();
+        if (index >= (ulong)_strings.Length) throw SnapshotCodec.Error($"string index {index} out of range ({_strings.Length} strings) at body offset {start}");
+        return (int)index;
+    }
+
+    /// <summary>Reads a count or length and checks that that many items of at least <paramref name="minBytesEach"/> bytes can still follow.</summary>
+    private int ReadCount(int minBytesEach)
+    {
+        var start = _position;
+        var count = ReadVarint();
+        if (count > (ulong)((_data.Length - _position) / minBytesEach))
+            throw SnapshotCodec.Error($"length {count} at body offset {start} runs beyond the end of the snapshot");
+        return (int)count;
+    }
+
+    private byte ReadByte()
+    {
+        if (_position >= _data.Length) throw Truncated();
+        return _data[_position++];
+    }
+
+    private double ReadDouble()
+    {
+        if (_data.Length - _position < 8) throw Truncated();
+        var bits = BinaryPrimitives.ReadUInt64LittleEndian(_data[_position..]);
+        _position += 8;
+        return BitConverter.UInt64BitsToDouble(bits);
+    }
+
+    private long ReadZigZag()
+    {
+        var raw = ReadVarint();
+        return (long)(raw >> 1) ^ -(long)(raw & 1);
+    }
+
+    private ulong ReadVarint()
+    {
+        var start = _position;
+        ulong result = 0;
+        for (var shift = 0; shift < 64; shift += 7)
+        {
+            if (_position >= _data.Length) throw Truncated();
+            var b = _data[_position++];
+            if (shift == 63 && b > 1) break;
+            result |= (ulong)(b & 0x7F) << shift;
+            if (b < 0x80) return result;
+        }
+        throw SnapshotCodec.Error($"varint overflow at body offset {start}");
+    }
+
+    private readonly SnapshotFormatException Truncated() => SnapshotCodec.Error($"snapshot body is truncated at offset {_position}");
+}
