@@ -17,7 +17,7 @@ public class FederationBenchmarks
     private IReadOnlyList<Selector> _selective = [];
     private IReadOnlyList<MetricFamily> _allFamilies = [];
     private readonly ArrayBufferWriter<byte> _output = new(32 * 1024 * 1024);
-    private readonly IReadOnlyList<Label> _external = [new Label("instance", "")];
+    private readonly ExternalLabels _external = ExternalLabels.Create([new Label("instance", "")]);
     private long _now;
 
     [GlobalSetup]

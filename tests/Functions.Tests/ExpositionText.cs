@@ -35,6 +35,6 @@ public static partial class ExpositionText
     [GeneratedRegex("""^(?<series>[^ {]+(\{.*\})?) (?<value>\S+)( (?<ts>-?\d+))?$""")]
     private static partial Regex SampleLine();
 
-    [GeneratedRegex("""[a-zA-Z_][a-zA-Z0-9_]*="(\\.|[^"\\])*\"""")]
+    [GeneratedRegex(@"[a-zA-Z_][a-zA-Z0-9_]*=""(\\.|[^""\\])*""")]
     private static partial Regex LabelPair();
 }

@@ -116,7 +116,7 @@ public sealed class FederateEndToEndTests(EndToEndFixture fixture)
         var ours = Promtool.CheckMetrics(body);
         var sources = Promtool.CheckMetrics(File.ReadAllText(Path.Combine(RepoPaths.Fixtures, "node_exporter-1.5.0.txt")))
             .Concat(Promtool.CheckMetrics(File.ReadAllText(Path.Combine(RepoPaths.Fixtures, "prometheus-2.42-self.txt")))).ToHashSet();
-        Assert.Empty(ours.Where(problem => !sources.Contains(problem)));
+        Assert.DoesNotContain(ours, problem => !sources.Contains(problem));
     }
 
     private static string AddLabels(string series, string labels)

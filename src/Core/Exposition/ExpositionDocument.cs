@@ -16,4 +16,11 @@ public sealed class ExpositionDocument
 
     /// <summary>Series that appeared more than once in the body (reported, later copies dropped).</summary>
     public IReadOnlyList<Labels> DuplicateSeries { get; init; } = [];
+
+    /// <summary>
+    /// Label names written with an empty value (<c>instance=""</c>), by sample index. <see cref="Labels"/> drops
+    /// them, but they matter to <c>honor_labels</c>: a federated <c>instance=""</c> means "no instance", so the
+    /// scraping target's own instance must not be attached (Prometheus' <c>mutateSampleLabels</c>).
+    /// </summary>
+    public IReadOnlyDictionary<int, IReadOnlyCollection<string>> ExplicitlyEmptyLabels { get; init; } = new Dictionary<int, IReadOnlyCollection<string>>();
 }

@@ -83,9 +83,24 @@ internal sealed class ExpositionDocumentBuilder
             if (label.Value.Length > 0) array[n++] = label;
         }
         var set = Labels.FromSortedUnchecked(array);
-        if (_series.Add(set)) _samples.Add(new Sample(set, value, timestampMs));
+        if (_series.Add(set))
+        {
+            if (nonEmpty < labels.Length) RecordExplicitlyEmpty(_samples.Count, labels);
+            _samples.Add(new Sample(set, value, timestampMs));
+        }
         else (_duplicates ??= []).Add(set);
         return null;
+    }
+
+    // Rare (a federated instance="" is the usual case), so kept out of the sample itself.
+    private void RecordExplicitlyEmpty(int sampleIndex, ReadOnlySpan<Label> labels)
+    {
+        var names = new List<string>(1);
+        foreach (var label in labels)
+        {
+            if (label.Value.Length == 0) names.Add(label.Name);
+        }
+        (_explicitlyEmpty ??= new Dictionary<int, IReadOnlyCollection<string>>())[sampleIndex] = names;
     }
 
     /// <summary>Records a TYPE line; a later line for the same family replaces an earlier one.</summary>
@@ -115,7 +130,11 @@ internal sealed class ExpositionDocumentBuilder
         Metadata = _families.ConvertAll(static f => new MetricMetadata(f.Name, f.Type, f.Help, f.Unit)),
         Samples = _samples,
         DuplicateSeries = (IReadOnlyList<Labels>?)_duplicates ?? [],
+        ExplicitlyEmptyLabels = (IReadOnlyDictionary<int, IReadOnlyCollection<string>>?)_explicitlyEmpty ?? EmptyMap,
     };
+
+    private static readonly IReadOnlyDictionary<int, IReadOnlyCollection<string>> EmptyMap = new Dictionary<int, IReadOnlyCollection<string>>();
+    private Dictionary<int, IReadOnlyCollection<string>>? _explicitlyEmpty;
 
     private struct FamilyEntry
     {

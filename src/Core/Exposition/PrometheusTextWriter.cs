@@ -25,25 +25,24 @@ public static partial class PrometheusTextWriter
     /// </summary>
     /// <param name="output">Where the UTF-8 text goes.</param>
     /// <param name="family">The family to write.</param>
-    /// <param name="externalLabels">Labels added to every sample that lacks a label of that name. Labels built
-    /// with an empty value (such as federation's <c>instance=""</c>) are written as given.</param>
+    /// <param name="externalLabels">Labels added to every sample that lacks a label of that name.</param>
     /// <exception cref="ArgumentException">A sample has no <c>__name__</c> label.</exception>
-    public static void WriteFamily(IBufferWriter<byte> output, MetricFamily family, Labels externalLabels)
+    public static void WriteFamily(IBufferWriter<byte> output, MetricFamily family, ExternalLabels externalLabels)
     {
         ArgumentNullException.ThrowIfNull(output);
         ArgumentNullException.ThrowIfNull(family);
         ArgumentNullException.ThrowIfNull(externalLabels);
-        WriteFamilyCore(output, family, ExternalLabelBytes.Create(externalLabels));
+        WriteFamilyCore(output, family, externalLabels);
     }
 
     /// <summary>WriteFamilies writes each family in turn, as <see cref="WriteFamily"/> does, encoding the external labels once.</summary>
     /// <exception cref="ArgumentException">A sample has no <c>__name__</c> label.</exception>
-    public static void WriteFamilies(IBufferWriter<byte> output, IEnumerable<MetricFamily> families, Labels externalLabels)
+    public static void WriteFamilies(IBufferWriter<byte> output, IEnumerable<MetricFamily> families, ExternalLabels externalLabels)
     {
         ArgumentNullException.ThrowIfNull(output);
         ArgumentNullException.ThrowIfNull(families);
         ArgumentNullException.ThrowIfNull(externalLabels);
-        var external = ExternalLabelBytes.Create(externalLabels);
+        var external = externalLabels;
         foreach (var family in families)
         {
             ArgumentNullException.ThrowIfNull(family, nameof(families));
@@ -51,7 +50,7 @@ public static partial class PrometheusTextWriter
         }
     }
 
-    private static void WriteFamilyCore(IBufferWriter<byte> output, MetricFamily family, ExternalLabelBytes external)
+    private static void WriteFamilyCore(IBufferWriter<byte> output, MetricFamily family, ExternalLabels external)
     {
         WriteHeader(output, family);
         var extraLabel = family.Type switch
@@ -102,7 +101,7 @@ public static partial class PrometheusTextWriter
         _ => "untyped"u8,
     };
 
-    private static void WriteSample(IBufferWriter<byte> output, MetricFamily family, in Sample sample, string? extraLabel, ExternalLabelBytes external)
+    private static void WriteSample(IBufferWriter<byte> output, MetricFamily family, in Sample sample, string? extraLabel, ExternalLabels external)
     {
         var labels = sample.Labels.AsSpan();
         string? name = null;

@@ -1,4 +1,5 @@
 using FedFunctions.Core.Configuration;
+using FedFunctions.Core.Exposition;
 using FedFunctions.Core.Model;
 using FedFunctions.Core.Selectors;
 
@@ -28,15 +29,14 @@ public sealed class FederationService
         // lack an instance do not get the federating server's target instance (issue #2488).
         var external = config.Global.ExternalLabels.ToList();
         if (!config.Global.ExternalLabels.Has("instance")) external.Add(new Label("instance", ""));
-        external.Sort(static (a, b) => string.CompareOrdinal(a.Name, b.Name));
-        ExternalLabels = external;
+        ExternalLabels = ExternalLabels.Create(external);
     }
 
     /// <summary>How far back a sample still counts as current.</summary>
     public TimeSpan Lookback { get; }
 
-    /// <summary>The labels added to every series that lacks them, sorted by name (may hold empty values).</summary>
-    public IReadOnlyList<Label> ExternalLabels { get; }
+    /// <summary>The labels added to every series that lacks them (may hold empty values, as <c>instance=""</c>).</summary>
+    public ExternalLabels ExternalLabels { get; }
 
     /// <summary>Selects the families to federate for <paramref name="selectors"/>.</summary>
     /// <exception cref="Storage.SnapshotStoreException">Storage could not be read.</exception>
@@ -58,7 +58,7 @@ public sealed class FederationService
         var jobs = new HashSet<string>(StringComparer.Ordinal);
         foreach (var selector in selectors)
         {
-            var job = selector.Matchers.FirstOrDefault(m => m.Name == "job" && m.Type == MatchType.Equal && m.Value.Length > 0);
+            var job = selector.Matchers.FirstOrDefault(m => m.Name == "job" && m.Type == Selectors.MatchType.Equal && m.Value.Length > 0);
             if (job is null) return null;
             jobs.Add(job.Value);
         }

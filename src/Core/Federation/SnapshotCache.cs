@@ -61,7 +61,7 @@ public sealed class SnapshotCache
         // A few changes: point reads of just those entities.
         if (stale.Count > 16)
         {
-            IEnumerable<string?> scopes = jobs is null ? [null] : jobs;
+            IEnumerable<string?> scopes = jobs is null ? new string?[] { null } : jobs.Cast<string?>();
             foreach (var scope in scopes)
             {
                 foreach (var record in await _store.ReadAsync(scope, cancellationToken).ConfigureAwait(false)) Store(record);

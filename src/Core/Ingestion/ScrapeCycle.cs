@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using System.Diagnostics;
 using FedFunctions.Core.Configuration;
 using FedFunctions.Core.Model;
+using FedFunctions.Core.Scheduling;
 using FedFunctions.Core.Scraping;
 using FedFunctions.Core.Snapshots;
 using FedFunctions.Core.Storage;

@@ -17,9 +17,11 @@ public sealed partial class Scraper
         var samples = new List<Sample>(parsed.Count + 5);
         var series = new HashSet<Labels>(parsed.Count);
         var relabel = job.MetricRelabelConfigs;
-        foreach (var sample in parsed)
+        var explicitlyEmpty = document.ExplicitlyEmptyLabels;
+        for (var i = 0; i < parsed.Count; i++)
         {
-            var labels = TargetLabelMerger.Merge(sample.Labels, target.Labels, job.HonorLabels);
+            var sample = parsed[i];
+            var labels = TargetLabelMerger.Merge(sample.Labels, target.Labels, job.HonorLabels, explicitlyEmpty.GetValueOrDefault(i));
             if (relabel.Count > 0)
             {
                 if (Relabeler.Process(labels, relabel) is not { } relabeled) continue;

@@ -1,6 +1,7 @@
 using System.Text.Json;
 using FedFunctions.Core.Ingestion;
 using FedFunctions.Core.Storage;
+using FedFunctions.Functions.Hosting;
 using FedFunctions.Functions.Monitoring;
 
 namespace FedFunctions.Functions.Endpoints;

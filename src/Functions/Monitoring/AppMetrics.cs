@@ -32,6 +32,6 @@ public sealed class AppMetrics
         };
         families.RemoveAll(f => f.Samples.Count == 0);
         families.Sort(static (a, b) => string.CompareOrdinal(a.Name, b.Name));
-        PrometheusTextWriter.WriteFamilies(output, families, []);
+        PrometheusTextWriter.WriteFamilies(output, families, ExternalLabels.None);
     }
 }

@@ -70,6 +70,15 @@ public partial class ExpositionParserTests
         Assert.Empty(doc.DuplicateSeries);
     }
 
+    [Fact]
+    public void Parse_RecordsLabelsWrittenWithAnEmptyValue()
+    {
+        var doc = ParseText("a{x=\"1\"} 1\nb{instance=\"\",job=\"j\",z=\"\"} 2\nc 3\n");
+        Assert.Equal(Labels.Of("__name__", "b", "job", "j"), doc.Samples[1].Labels);
+        Assert.Equal([1], doc.ExplicitlyEmptyLabels.Keys);
+        Assert.Equal(["instance", "z"], doc.ExplicitlyEmptyLabels[1].Order(StringComparer.Ordinal));
+    }
+
     public static TheoryData<string, string> TextLabelSets => new()
     {
         // body, expected labels (Labels.ToString form)

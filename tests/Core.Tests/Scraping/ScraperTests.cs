@@ -211,6 +211,20 @@ public sealed class ScraperTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task HonorLabelsTrueTreatsAFederatedEmptyInstanceAsNoInstance()
+    {
+        // What Prometheus' /federate writes for a recording rule without an instance (prometheus#2488).
+        _server.Serve("/federate", "job:up:sum{job=\"source\",instance=\"\"} 3\n");
+
+        var honored = await NewScraper().ScrapeAsync(Target("/federate", "    honor_labels: true\n"));
+        Assert.Equal([Labels.Of("__name__", "job:up:sum", "job", "source")], Scraped(honored).Select(s => s.Labels));
+
+        // Without honor_labels the empty value is no conflict: the target's instance is attached.
+        var overwritten = await NewScraper().ScrapeAsync(Target("/federate"));
+        Assert.Equal([Labels.Of("__name__", "job:up:sum", "exported_job", "source", "instance", _server.Address, "job", "test")], Scraped(overwritten).Select(s => s.Labels));
+    }
+
+    [Fact]
     public async Task HonorLabelsFalseMovesConflictsToExported()
     {
         _server.Serve("/federate", ConflictBody);

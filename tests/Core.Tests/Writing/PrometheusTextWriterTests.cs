@@ -8,14 +8,14 @@ namespace FedFunctions.Core.Tests.Writing;
 
 public class PrometheusTextWriterTests
 {
-    private static readonly Labels NoExternal = Labels.Empty;
+    private static readonly ExternalLabels NoExternal = ExternalLabels.None;
 
-    // Federation's instance="" cannot be expressed with Labels.Of (empty means absent), so build it directly.
-    private static readonly Labels FederationExternal = Labels.FromSortedUnchecked([new Label("instance", ""), new Label("zone", "eu")]);
+    // Federation's instance="": external labels may carry empty values, unlike Labels.
+    private static readonly ExternalLabels FederationExternal = ExternalLabels.Create([new Label("zone", "eu"), new Label("instance", "")]);
 
     private static Sample S(double value, long? timestamp, params string[] labels) => new(Labels.Of(labels), value, timestamp);
 
-    private static string Write(MetricFamily family, Labels external)
+    private static string Write(MetricFamily family, ExternalLabels external)
     {
         var buffer = new ArrayBufferWriter<byte>(16);
         PrometheusTextWriter.WriteFamily(buffer, family, external);
@@ -168,7 +168,7 @@ public class PrometheusTextWriterTests
     public void ExternalLabelValuesAreEscaped()
     {
         var family = new MetricFamily("m", MetricType.Gauge, "", "", [S(1, null, "__name__", "m")]);
-        Assert.Equal("# TYPE m gauge\nm{e=\"a\\\"b\\\\c\\nd\"} 1\n", Write(family, Labels.Of("e", "a\"b\\c\nd")));
+        Assert.Equal("# TYPE m gauge\nm{e=\"a\\\"b\\\\c\\nd\"} 1\n", Write(family, ExternalLabels.Create(Labels.Of("e", "a\"b\\c\nd"))));
     }
 
     public static TheoryData<string, string[], string> QuotedNameCases => new()
@@ -228,7 +228,7 @@ public class PrometheusTextWriterTests
             new MetricFamily("b", MetricType.Gauge, "", "", [S(2, 10, "__name__", "b", "x", "y"), S(3, 10, "__name__", "b", "x", "z")]),
         };
         var buffer = new ArrayBufferWriter<byte>();
-        PrometheusTextWriter.WriteFamilies(buffer, families, Labels.Of("r", "1"));
+        PrometheusTextWriter.WriteFamilies(buffer, families, ExternalLabels.Create(Labels.Of("r", "1")));
         Assert.Equal(
             "# HELP a A.\n# TYPE a counter\na{r=\"1\"} 1 10\n" +
             "# TYPE b gauge\nb{x=\"y\",r=\"1\"} 2 10\nb{x=\"z\",r=\"1\"} 3 10\n",
@@ -247,7 +247,7 @@ public class PrometheusTextWriterTests
     [Fact]
     public void ManyExternalLabels()
     {
-        var external = Labels.From(Enumerable.Range(0, 70).Select(i => new Label($"e{i:D2}", "v")));
+        var external = ExternalLabels.Create(Enumerable.Range(0, 70).Select(i => new Label($"e{i:D2}", "v")));
         var family = new MetricFamily("m", MetricType.Gauge, "", "", [S(1, null, "__name__", "m", "e05", "own", "e66", "own")]);
         var line = Write(family, external).Split('\n')[1];
         Assert.Contains("e05=\"own\"", line);

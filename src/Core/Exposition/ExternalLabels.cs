@@ -1,0 +1,57 @@
+using FedFunctions.Core.Model;
+
+namespace FedFunctions.Core.Exposition;
+
+/// <summary>
+/// ExternalLabels are the labels a federation answer adds to every series that lacks a label of that
+/// name (Prometheus' <c>external_labels</c>, plus <c>instance=""</c>). Unlike <see cref="Labels"/> they may
+/// hold empty values, which are written as given. Their <c>name="value"</c> bytes are encoded once.
+/// </summary>
+public sealed class ExternalLabels
+{
+    /// <summary>No external labels.</summary>
+    public static readonly ExternalLabels None = new([], [], [], 0);
+
+    private ExternalLabels(Label[] labels, string[] names, byte[][] pairs, int totalLength)
+    {
+        Labels = labels;
+        Names = names;
+        Pairs = pairs;
+        TotalLength = totalLength;
+    }
+
+    /// <summary>The labels, sorted by name.</summary>
+    public IReadOnlyList<Label> Labels { get; }
+
+    /// <summary>The names, sorted.</summary>
+    internal string[] Names { get; }
+
+    /// <summary>The encoded pair for each name.</summary>
+    internal byte[][] Pairs { get; }
+
+    /// <summary>The bytes needed to write every pair, with separators.</summary>
+    internal int TotalLength { get; }
+
+    /// <summary>Encodes <paramref name="labels"/> (any order; empty values allowed).</summary>
+    /// <exception cref="ArgumentException">Two labels have the same name.</exception>
+    public static ExternalLabels Create(IEnumerable<Label> labels)
+    {
+        ArgumentNullException.ThrowIfNull(labels);
+        var sorted = labels.ToArray();
+        if (sorted.Length == 0) return None;
+        Array.Sort(sorted, static (a, b) => string.CompareOrdinal(a.Name, b.Name));
+        var names = new string[sorted.Length];
+        var pairs = new byte[sorted.Length][];
+        var total = 0;
+        var scratch = new byte[sorted.Max(l => 6 + 3 * (l.Name.Length + l.Value.Length))];
+        for (var i = 0; i < sorted.Length; i++)
+        {
+            if (i > 0 && sorted[i].Name == sorted[i - 1].Name) throw new ArgumentException($"duplicate external label \"{sorted[i].Name}\"", nameof(labels));
+            names[i] = sorted[i].Name;
+            var length = PrometheusTextWriter.WriteLabelPair(sorted[i], scratch);
+            pairs[i] = scratch[..length];
+            total += length + 1;
+        }
+        return new ExternalLabels(sorted, names, pairs, total);
+    }
+}
