@@ -92,6 +92,8 @@ internal static class Re2Emitter
     }
 
     // A class over code points: one BMP class (never matching a lone surrogate) plus surrogate-pair alternatives.
+    // Unicode categories are emitted natively (\p{L}); .NET knows them for the BMP only, so supplementary code
+    // points count as outside every category (\pL does not match them, \PL does).
     private static void EmitClass(StringBuilder sb, Re2RangeSet set, bool negated)
     {
         var bmp = new StringBuilder();
@@ -101,17 +103,34 @@ internal static class Re2Emitter
             AppendBmpRange(bmp, lo, Math.Min(hi, 0xFFFF));
             if (hi >= 0x10000) supplementary.Add(Math.Max(lo, 0x10000), hi);
         }
+        var anyNegatedCategory = false;
+        foreach (var (name, categoryNegated) in set.Categories)
+        {
+            bmp.Append(categoryNegated ? @"\P{" : @"\p{").Append(name).Append('}');
+            anyNegatedCategory |= categoryNegated;
+        }
+        if (anyNegatedCategory) supplementary.Add(0x10000, Re2RangeSet.MaxRune);
+
+        string? bmpClass;
         if (negated)
         {
             // [^set]: the complement among BMP non-surrogates, and among supplementary code points.
-            bmp.Append(@"\uD800-\uDFFF");
+            bmpClass = "[^" + bmp + @"\uD800-\uDFFF]";
             supplementary.Add(0, 0xFFFF);
             supplementary.Negate();
         }
+        else if (bmp.Length == 0)
+        {
+            bmpClass = null;
+        }
+        else
+        {
+            // \P{..} includes surrogate units; subtract them so one never matches half a character.
+            bmpClass = anyNegatedCategory ? "[" + bmp + @"-[\uD800-\uDFFF]]" : "[" + bmp + "]";
+        }
+
         var pairs = new List<string>();
         foreach (var (lo, hi) in supplementary.Ranges) AppendPairs(pairs, lo, hi);
-
-        var bmpClass = bmp.Length == 0 ? null : (negated ? "[^" : "[") + bmp + "]";
         if (pairs.Count == 0)
         {
             // An empty class matches nothing.

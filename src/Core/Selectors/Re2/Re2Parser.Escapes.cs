@@ -63,13 +63,14 @@ internal sealed partial class Re2Parser
             negate = !negate;
             name = name[1..];
         }
-        var ranges = Re2RangeSet.UnicodeClass(name);
-        if (ranges is null)
+        if (name == "Any")
         {
-            // Unknown names, and Unicode scripts (\p{Greek}), which .NET has no tables for.
-            Fail("invalid character class range", seq);
+            if (!negate) set.Add(0, Re2RangeSet.MaxRune);
+            return true;
         }
-        set.AddAll(ranges, negate);
+        // Unknown names, and Unicode scripts (\p{Greek}), which .NET has no tables for.
+        if (!Re2RangeSet.IsCategory(name)) Fail("invalid character class range", seq);
+        set.Categories.Add((name, negate));
         return true;
     }
 

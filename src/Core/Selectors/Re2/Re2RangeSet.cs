@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using System.Globalization;
 
 namespace FedFunctions.Core.Selectors.Re2;
@@ -11,8 +10,6 @@ namespace FedFunctions.Core.Selectors.Re2;
 internal sealed class Re2RangeSet
 {
     public const int MaxRune = 0x10FFFF;
-
-    private static readonly ConcurrentDictionary<string, (int Lo, int Hi)[]> CategoryCache = new(StringComparer.Ordinal);
 
     private static readonly Dictionary<string, (int Lo, int Hi)[]> Posix = new(StringComparer.Ordinal)
     {
@@ -32,7 +29,7 @@ internal sealed class Re2RangeSet
         ["xdigit"] = [('0', '9'), ('A', 'F'), ('a', 'f')],
     };
 
-    private static readonly Dictionary<string, UnicodeCategory[]> Categories = BuildCategoryNames();
+    private static readonly Dictionary<string, UnicodeCategory[]> CategoryNames = BuildCategoryNames();
 
     private readonly List<(int Lo, int Hi)> _ranges = [];
     private bool _normalized = true;
@@ -115,30 +112,14 @@ internal sealed class Re2RangeSet
     /// <summary>The ranges of a POSIX class name (without brackets and colons), or null.</summary>
     public static (int Lo, int Hi)[]? PosixClass(string name) => Posix.GetValueOrDefault(name);
 
-    /// <summary>The ranges of a Unicode general category name (<c>L</c>, <c>Lu</c>, <c>Any</c>), or null when unknown.</summary>
-    public static (int Lo, int Hi)[]? UnicodeClass(string name)
-    {
-        if (name == "Any") return [(0, MaxRune)];
-        if (!Categories.TryGetValue(name, out var categories)) return null;
-        return CategoryCache.GetOrAdd(name, static (_, cats) => ComputeCategory(cats), categories);
-    }
+    /// <summary>Whether <paramref name="name"/> is a Unicode general category RE2 knows (L, Lu, ...; not "Any").</summary>
+    public static bool IsCategory(string name) => CategoryNames.ContainsKey(name);
 
-    private static (int, int)[] ComputeCategory(UnicodeCategory[] categories)
-    {
-        var result = new List<(int, int)>();
-        var start = -1;
-        for (var cp = 0; cp <= MaxRune + 1; cp++)
-        {
-            var inSet = cp <= MaxRune && Array.IndexOf(categories, CharUnicodeInfo.GetUnicodeCategory(cp)) >= 0;
-            if (inSet && start < 0) start = cp;
-            else if (!inSet && start >= 0)
-            {
-                result.Add((start, cp - 1));
-                start = -1;
-            }
-        }
-        return [.. result];
-    }
+    /// <summary>
+    /// Unicode general categories in the set, kept by name and emitted as .NET's <c>\p{..}</c>: listing their
+    /// hundreds of ranges would make NonBacktracking construction slow (and a stall vector).
+    /// </summary>
+    public List<(string Name, bool Negated)> Categories { get; } = [];
 
     private static Dictionary<string, UnicodeCategory[]> BuildCategoryNames()
     {

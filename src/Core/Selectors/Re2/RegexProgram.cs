@@ -16,6 +16,11 @@ internal sealed class RegexProgram
     public const int MaxPatternLength = 16 * 1024;
 
     private const int CacheCapacity = 512;
+
+    // NonBacktracking refuses automata over 10,000 nodes; this estimate of that count (repeats multiply) keeps us
+    // under it, and the class-range cap bounds the cost of building huge explicit classes (~0.1 ms per range).
+    private const long MaxAutomatonSize = 10_000;
+    private const int MaxClassRanges = 1_000;
     private static readonly ConcurrentDictionary<string, RegexProgram> Cache = new(StringComparer.Ordinal);
 
     private readonly Kind _kind;
@@ -57,7 +62,13 @@ internal sealed class RegexProgram
         if (pattern.Length > MaxPatternLength)
             throw new Re2SyntaxException("expression too large", pattern[..32] + "...");
         var root = Re2Parser.Parse(pattern);
-        return TryFastPath(root) ?? new RegexProgram(Kind.Regex, regex: BuildRegex(pattern, root));
+        var fast = TryFastPath(root);
+        if (fast is not null) return fast;
+        // Refuse before .NET builds anything: even its own refusal of a big automaton costs hundreds of ms.
+        var ranges = 0;
+        if (EstimateSize(root, ref ranges) > MaxAutomatonSize || ranges > MaxClassRanges)
+            throw new Re2SyntaxException("expression too large", Shorten(pattern));
+        return new RegexProgram(Kind.Regex, regex: BuildRegex(pattern, root));
     }
 
     /// <summary>Whether the whole <paramref name="value"/> matches.</summary>
@@ -88,6 +99,35 @@ internal sealed class RegexProgram
         catch (ArgumentException e)
         {
             throw new Re2SyntaxException("unsupported by the regex engine (" + e.Message + ")", Shorten(pattern));
+        }
+    }
+
+    private static long EstimateSize(Re2Node node, ref int ranges)
+    {
+        switch (node)
+        {
+            case Re2Class cls:
+                ranges += cls.Set.Ranges.Count + cls.Set.Categories.Count;
+                return 1;
+            case Re2Concat concat:
+            {
+                long sum = 0;
+                foreach (var item in concat.Items) sum += EstimateSize(item, ref ranges);
+                return sum;
+            }
+            case Re2Alternate alternate:
+            {
+                long sum = 1;
+                foreach (var branch in alternate.Branches) sum += EstimateSize(branch, ref ranges);
+                return sum;
+            }
+            case Re2Group group:
+                return EstimateSize(group.Sub, ref ranges);
+            case Re2Repeat repeat:
+                // Counted repeats are unrolled; the product is bounded by RE2's 1000 rule, so this cannot overflow.
+                return EstimateSize(repeat.Sub, ref ranges) * Math.Max(1, Math.Max(repeat.Min, repeat.Max)) + 1;
+            default:
+                return 1;
         }
     }
 
