@@ -110,7 +110,8 @@ public sealed class PrometheusInteropTests(EndToEndFixture fixture)
             Assert.Equal(double.Parse(value, System.Globalization.CultureInfo.InvariantCulture), double.Parse(actual, System.Globalization.CultureInfo.InvariantCulture));
         }
         // The federate job's own up series is there too, with the federation target's labels.
-        Assert.Equal("1", samples[$"up{{instance=\"{source.HostPort}\",job=\"federate\"}}"]);
+        var up = ExpositionText.Samples(await app.FederateTextAsync("up{job=\"federate\"}"));
+        Assert.Equal("1", up[$"up{{instance=\"{source.HostPort}\",job=\"federate\"}}"]);
     }
 
     [Fact]

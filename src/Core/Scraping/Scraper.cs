@@ -85,14 +85,14 @@ public sealed partial class Scraper
         var added = _tracker.Update(target, outcome.Series);
         var duration = time.GetElapsedTime(started).TotalSeconds;
         var samples = outcome.Samples;
-        AppendReport(samples, target.Labels, startMs, up: true, duration, outcome.Scraped, outcome.PostRelabel, added);
+        AppendReport(samples, outcome.Series, target.Labels, startMs, up: true, duration, outcome.Scraped, outcome.PostRelabel, added);
         return new TargetSnapshot
         {
             TargetLabels = target.Labels,
             ScrapeTimestampMs = startMs,
             Up = true,
             DurationSeconds = duration,
-            Metadata = document.Metadata,
+            Metadata = WithReportMetadata(document.Metadata),
             Samples = samples,
         };
     }
@@ -115,7 +115,7 @@ public sealed partial class Scraper
     private TargetSnapshot Failed(ScrapeTarget target, long startMs, double duration, string error)
     {
         var samples = new List<Sample>(5);
-        AppendReport(samples, target.Labels, startMs, up: false, duration, 0, 0, 0);
+        AppendReport(samples, null, target.Labels, startMs, up: false, duration, 0, 0, 0);
         return new TargetSnapshot
         {
             TargetLabels = target.Labels,
@@ -123,21 +123,48 @@ public sealed partial class Scraper
             Up = false,
             Error = error,
             DurationSeconds = duration,
+            Metadata = ReportMetadata,
             Samples = samples,
         };
     }
 
-    // The synthetic series carry exactly the target labels (nothing scraped can clash with them).
-    private static void AppendReport(List<Sample> samples, Labels targetLabels, long timestampMs, bool up, double duration, int scraped, int postRelabel, int added)
-    {
-        samples.Add(Synthetic("up", up ? 1 : 0));
-        samples.Add(Synthetic("scrape_duration_seconds", duration));
-        samples.Add(Synthetic("scrape_samples_scraped", scraped));
-        samples.Add(Synthetic("scrape_samples_post_metric_relabeling", postRelabel));
-        samples.Add(Synthetic("scrape_series_added", added));
+    /// <summary>TYPE and HELP of the synthetic series, as Prometheus' metadata API reports them.</summary>
+    private static readonly MetricMetadata[] ReportMetadata =
+    [
+        new("up", MetricType.Gauge, "Health of the scrape target. 1 = healthy, 0 = unhealthy.", ""),
+        new("scrape_duration_seconds", MetricType.Gauge, "Duration of the scrape.", ""),
+        new("scrape_samples_scraped", MetricType.Gauge, "The number of samples the target exposed.", ""),
+        new("scrape_samples_post_metric_relabeling", MetricType.Gauge, "The number of samples remaining after metric relabeling was applied.", ""),
+        new("scrape_series_added", MetricType.Gauge, "The approximate number of new series in this scrape.", ""),
+    ];
 
-        Sample Synthetic(string name, double value) =>
-            new(targetLabels.ToBuilder().Set(Label.MetricName, name).Build(), value, timestampMs);
+    private static IReadOnlyList<MetricMetadata> WithReportMetadata(IReadOnlyList<MetricMetadata> scraped)
+    {
+        var merged = new List<MetricMetadata>(scraped.Count + ReportMetadata.Length);
+        foreach (var metadata in scraped)
+        {
+            if (Array.FindIndex(ReportMetadata, r => r.Name == metadata.Name) < 0) merged.Add(metadata);
+        }
+        merged.AddRange(ReportMetadata);
+        return merged;
+    }
+
+    // The synthetic series carry exactly the target labels. A scraped series with the same labels (a target
+    // exposing its own "up", say) would make the snapshot hold one series twice: the synthetic one wins.
+    private static void AppendReport(List<Sample> samples, HashSet<Labels>? scrapedSeries, Labels targetLabels, long timestampMs, bool up, double duration, int scraped, int postRelabel, int added)
+    {
+        Add("up", up ? 1 : 0);
+        Add("scrape_duration_seconds", duration);
+        Add("scrape_samples_scraped", scraped);
+        Add("scrape_samples_post_metric_relabeling", postRelabel);
+        Add("scrape_series_added", added);
+
+        void Add(string name, double value)
+        {
+            var labels = targetLabels.ToBuilder().Set(Label.MetricName, name).Build();
+            if (scrapedSeries is not null && scrapedSeries.Contains(labels)) samples.RemoveAll(s => s.Labels == labels);
+            samples.Add(new Sample(labels, value, timestampMs));
+        }
     }
 
     private static string FormatSeconds(TimeSpan timeout) =>

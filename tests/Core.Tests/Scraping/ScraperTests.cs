@@ -61,7 +61,9 @@ public sealed class ScraperTests : IAsyncLifetime
         Assert.Equal(NowMs, snapshot.ScrapeTimestampMs);
         Assert.Equal(Labels.Of("instance", _server.Address, "job", "test"), snapshot.TargetLabels);
         Assert.Equal(expected.Samples.Count + ReportNames.Length, snapshot.Samples.Count);
-        Assert.Equal(expected.Metadata, snapshot.Metadata);
+        // The scraped metadata, then TYPE/HELP of the synthetic series.
+        Assert.Equal(expected.Metadata, snapshot.Metadata.Take(expected.Metadata.Count));
+        Assert.Equal(ReportNames, snapshot.Metadata.Skip(expected.Metadata.Count).Select(m => m.Name));
         var scraped = Scraped(snapshot).ToList();
         Assert.All(scraped, s =>
         {
@@ -225,6 +227,21 @@ public sealed class ScraperTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task ATargetsOwnUpSeriesYieldsToTheSyntheticOneAndReportSeriesHaveMetadata()
+    {
+        _server.Serve("/metrics", "# TYPE up counter\nup 5\nother 1\n");
+
+        var snapshot = await NewScraper().ScrapeAsync(Target());
+
+        var up = Assert.Single(snapshot.Samples, s => s.Labels.MetricName == "up");
+        Assert.Equal(1, up.Value);
+        var upMeta = Assert.Single(snapshot.Metadata, m => m.Name == "up");
+        Assert.Equal(MetricType.Gauge, upMeta.Type);
+        Assert.StartsWith("Health of the scrape target", upMeta.Help);
+        Assert.Contains(snapshot.Metadata, m => m.Name == "scrape_series_added" && m.Help.Length > 0);
+    }
+
+    [Fact]
     public async Task HonorLabelsFalseMovesConflictsToExported()
     {
         _server.Serve("/federate", ConflictBody);
@@ -376,7 +393,8 @@ public sealed class ScraperTests : IAsyncLifetime
     {
         Assert.False(snapshot.Up);
         Assert.Contains(expectedError, snapshot.Error, StringComparison.Ordinal);
-        Assert.Empty(snapshot.Metadata);
+        // Only the synthetic series' metadata: nothing the target said survives a failed scrape.
+        Assert.Equal(ReportNames, snapshot.Metadata.Select(m => m.Name));
         Assert.Equal(ReportNames, snapshot.Samples.Select(s => s.Labels.MetricName));
         Assert.Equal(0, Report(snapshot, "up"));
         Assert.Equal(0, Report(snapshot, "scrape_samples_scraped"));
