@@ -40,12 +40,12 @@ url="http://127.0.0.1:$port/federate?match[]=%7Bjob%3D%22fed-functions%22%7D"
 echo
 echo "run-local: fed-functions is running on http://127.0.0.1:$port (config: $config)."
 echo "run-local: within one scrape interval (15 s) this shows the federated series:"
-echo "  curl -s '$url'"
+echo "  curl -sg '$url'"
 echo
 
 if $smoke; then
   for _ in $(seq 1 40); do
-    body=$(curl -sf "$url" || true)
+    body=$(curl -sfg "$url" || true)
     if grep -q '^up{' <<<"$body"; then echo "$body" | head -n 20; exit 0; fi
     sleep 1
   done

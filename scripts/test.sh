@@ -19,5 +19,12 @@ for trx in TestResults/*.trx; do
   passed=$((passed + ${p:-0})); failed=$((failed + ${f:-0}))
 done
 if [[ $status -ne 0 && $failed -eq 0 ]]; then failed=1; fi   # a crash or build error counts as a failure
+
+# The README's first command, end to end: Azurite + the app + a federated series within one interval.
+if FED_PORT="${FED_PORT:-7071}" timeout 300 scripts/run-local.sh --smoke > TestResults/run-local.log 2>&1; then
+  echo "run-local smoke: passed"; passed=$((passed + 1))
+else
+  echo "run-local smoke: FAILED (TestResults/run-local.log follows)"; tail -n 40 TestResults/run-local.log; failed=$((failed + 1)); status=1
+fi
 echo "tests: $passed passed, $failed failed"
 exit $status
