@@ -41,6 +41,9 @@ public sealed class ManagedProcess : IDisposable
         get { lock (_output) return _output.ToString(); }
     }
 
+    /// <summary>The process id.</summary>
+    public int Id => _process.Id;
+
     /// <summary>Whether the process has exited.</summary>
     public bool HasExited => _process.HasExited;
 

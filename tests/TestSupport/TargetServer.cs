@@ -34,20 +34,26 @@ public sealed class TargetServer : IAsyncDisposable
     /// <summary>The <c>host:port</c> to put in a scrape config.</summary>
     public string HostPort => new Uri(BaseAddress).Authority;
 
+    /// <summary>Every <c>host:port</c> the server listens on (one per endpoint asked for).</summary>
+    public IReadOnlyList<string> HostPorts { get; private set; } = [];
+
     /// <summary>Sets what <paramref name="path"/> answers.</summary>
     public void Serve(string path, TargetResponse response) => _routes[path] = response;
 
-    /// <summary>Starts a server on a free loopback port.</summary>
-    public static async Task<TargetServer> StartAsync()
+    /// <summary>Starts a server on <paramref name="endpoints"/> free loopback ports (each one a distinct target).</summary>
+    public static async Task<TargetServer> StartAsync(int endpoints = 1)
     {
         var builder = WebApplication.CreateSlimBuilder();
         builder.Logging.ClearProviders();
-        builder.WebHost.UseUrls("http://127.0.0.1:0");
+        // Distinct free ports chosen up front: Kestrel folds repeated ":0" addresses into one.
+        var urls = endpoints == 1 ? ["http://127.0.0.1:0"] : Enumerable.Range(0, endpoints).Select(_ => $"http://127.0.0.1:{FreePort.Next()}").Distinct().ToArray();
+        builder.WebHost.UseUrls(urls);
         var app = builder.Build();
         var server = new TargetServer(app);
         app.Run(server.HandleAsync);
         await app.StartAsync();
         server.BaseAddress = app.Urls.First().TrimEnd('/');
+        server.HostPorts = app.Urls.Select(u => new Uri(u).Authority).ToArray();
         return server;
     }
 

@@ -23,6 +23,9 @@ public sealed partial class AzuriteServer : IAsyncLifetime, IAsyncDisposable
     private readonly StringBuilder _output = new();
     private Process? _process;
 
+    /// <summary>ProcessId is the Azurite (node) process id, for resource measurements.</summary>
+    public int ProcessId => _process?.Id ?? 0;
+
     /// <summary>BlobPort is the port the Blob service listens on.</summary>
     public int BlobPort { get; private set; }
 

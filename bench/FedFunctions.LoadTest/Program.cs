@@ -1,0 +1,119 @@
+// The end-to-end comparison of fed-functions (on Azurite) with a real Prometheus 2.42, both scraping
+// the same 200 loopback targets that serve the node_exporter fixture (about 100k series).
+// Run: bench/e2e-load.sh   (builds the handler in Release, then runs this program)
+using System.Diagnostics;
+using System.Globalization;
+using System.Text;
+using FedFunctions.Core.Tests.Storage;
+using FedFunctions.LoadTest;
+using FedFunctions.TestSupport;
+
+var targets = args.Length > 0 ? int.Parse(args[0], CultureInfo.InvariantCulture) : 200;
+const int Requests = 10;
+string[] everything = ["{__name__=~\".+\"}"];
+string[] selective = ["node_cpu_seconds_total{mode=\"idle\"}", "node_load1"];
+
+var handler = Path.Combine(RepoPaths.RepoRoot, "src", "Functions", "bin", "Release", "net10.0", "handler.dll");
+if (!File.Exists(handler)) throw new InvalidOperationException("build the handler first: dotnet build src/Functions -c Release");
+
+await using var servers = await TargetServer.StartAsync(targets);
+servers.Serve("/metrics", new TargetResponse(RepoPaths.Fixture("node_exporter-1.5.0.txt")));
+var targetList = string.Join(", ", servers.HostPorts.Select(h => $"'{h}'"));
+Console.WriteLine($"load: {servers.HostPorts.Count} targets serving node_exporter-1.5.0.txt");
+
+Report ours, theirs;
+
+// --- fed-functions on Azurite -----------------------------------------------------------------
+{
+    await using var azurite = await AzuriteServer.StartAsync();
+    var dir = Directory.CreateTempSubdirectory("fedfn-load-").FullName;
+    var config = Path.Combine(dir, "prometheus.yml");
+    // A short interval so every manual run finds every target due.
+    await File.WriteAllTextAsync(config, $"global:\n  scrape_interval: 2s\n  scrape_timeout: 2s\nscrape_configs:\n  - job_name: node\n    static_configs:\n      - targets: [{targetList}]\n");
+    var port = FreePort.Next();
+    using var app = new ManagedProcess("dotnet", [handler, "--urls", $"http://127.0.0.1:{port}"], dir, new Dictionary<string, string>
+    {
+        ["FederationStorage"] = azurite.ConnectionString,
+        ["Federation__ConfigPath"] = config,
+        ["ScrapeSchedule"] = "0 0 0 1 1 *",
+        ["Federation__MaxConcurrency"] = "64",
+    });
+    using var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}"), Timeout = TimeSpan.FromMinutes(2) };
+    await Poll.UntilAsync(async () => (await http.GetAsync("/")).IsSuccessStatusCode ? "ready" : null, TimeSpan.FromSeconds(30), "the app");
+
+    var runs = new List<double>();
+    var cpuPerRun = new List<double>();
+    var azuriteCpuPerRun = new List<double>();
+    var series = 0L;
+    for (var run = 0; run < 4; run++)
+    {
+        await Task.Delay(2100);
+        var cpu = ProcessStats.CpuSeconds(app.Id);
+        var azuriteCpu = ProcessStats.CpuSeconds(azurite.ProcessId);
+        var watch = Stopwatch.StartNew();
+        using var response = await http.PostAsync("/ScrapeTimer", new StringContent("{}", Encoding.UTF8, "application/json"));
+        var body = await response.Content.ReadAsStringAsync();
+        watch.Stop();
+        if (!response.IsSuccessStatusCode || !body.Contains($"scraped {targets} targets (0 failed", StringComparison.Ordinal))
+            throw new InvalidOperationException("scrape run failed: " + body);
+        series = long.Parse(body.Split("snapshots with ")[1].Split(' ')[0], CultureInfo.InvariantCulture);
+        runs.Add(watch.Elapsed.TotalSeconds);
+        cpuPerRun.Add(ProcessStats.CpuSeconds(app.Id) - cpu);
+        azuriteCpuPerRun.Add(ProcessStats.CpuSeconds(azurite.ProcessId) - azuriteCpu);
+        Console.WriteLine($"fed-functions run {run + 1}: {watch.Elapsed.TotalSeconds:0.000}s, {series} series, app cpu {cpuPerRun[^1]:0.00}s, azurite cpu {azuriteCpuPerRun[^1]:0.00}s :: {body.Split("\"Logs\":[\"")[1].Split('"')[0]}");
+    }
+
+    var (coldAll, allLatency, allBytes) = await Latency.MeasureAsync(http, everything, Requests);
+    var (coldSel, selLatency, selBytes) = await Latency.MeasureAsync(http, selective, Requests);
+    ours = new Report("fed-functions (+Azurite)", runs.Skip(1).Median(), cpuPerRun.Skip(1).Median() / series * 100_000,
+        azuriteCpuPerRun.Skip(1).Median() / series * 100_000, allLatency, selLatency, coldAll, allBytes, selBytes,
+        ProcessStats.PeakMemoryMiB(app.Id), ProcessStats.PeakMemoryMiB(azurite.ProcessId), series);
+}
+
+// --- Prometheus 2.42 --------------------------------------------------------------------------
+{
+    var config = $"global:\n  scrape_interval: 10s\n  scrape_timeout: 5s\nscrape_configs:\n  - job_name: node\n    static_configs:\n      - targets: [{targetList}]\n";
+    await using var prometheus = await PrometheusServer.StartAsync(config);
+    await prometheus.WaitForTargetsAsync(targets, TimeSpan.FromSeconds(60));
+    var pid = int.Parse(FindPid(prometheus), CultureInfo.InvariantCulture);
+    await Task.Delay(TimeSpan.FromSeconds(12)); // past the first, series-creating round
+    var appended0 = await Scalar(prometheus, "prometheus_tsdb_head_samples_appended_total");
+    var cpu0 = ProcessStats.CpuSeconds(pid);
+    await Task.Delay(TimeSpan.FromSeconds(30)); // three steady scrape rounds
+    var appended = await Scalar(prometheus, "prometheus_tsdb_head_samples_appended_total") - appended0;
+    var cpu = ProcessStats.CpuSeconds(pid) - cpu0;
+    var longest = await Scalar(prometheus, "max(scrape_duration_seconds)");
+    var seriesCount = (long)await Scalar(prometheus, "prometheus_tsdb_head_series");
+    var (coldAll, allLatency, allBytes) = await Latency.MeasureAsync(prometheus.Http, everything, Requests);
+    var (_, selLatency, selBytes) = await Latency.MeasureAsync(prometheus.Http, selective, Requests);
+    theirs = new Report("Prometheus 2.42", longest, cpu / appended * 100_000, double.NaN, allLatency, selLatency, coldAll, allBytes, selBytes,
+        ProcessStats.PeakMemoryMiB(pid), double.NaN, seriesCount);
+}
+
+Console.WriteLine();
+Console.WriteLine(Report.Table(ours, theirs));
+return 0;
+
+static string FindPid(PrometheusServer server)
+{
+    // The PrometheusServer owns the process; find it by its listen address in /proc.
+    foreach (var dir in Directory.EnumerateDirectories("/proc"))
+    {
+        var name = Path.GetFileName(dir);
+        if (!name.All(char.IsDigit)) continue;
+        try
+        {
+            var cmdline = File.ReadAllText(Path.Combine(dir, "cmdline"));
+            if (cmdline.Contains("prometheus", StringComparison.Ordinal) && cmdline.Contains(server.HostPort, StringComparison.Ordinal)) return name;
+        }
+        catch (IOException) { }
+        catch (UnauthorizedAccessException) { }
+    }
+    throw new InvalidOperationException("prometheus process not found");
+}
+
+static async Task<double> Scalar(PrometheusServer server, string query)
+{
+    var result = await server.QueryAsync(query);
+    return double.Parse(result[0].GetProperty("value")[1].GetString()!, CultureInfo.InvariantCulture);
+}
