@@ -1,40 +1,41 @@
 using System.Text;
 using System.Text.RegularExpressions;
+using FedFunctions.Core.Selectors.Re2;
 
 namespace FedFunctions.Core.Relabeling;
 
 /// <summary>
-/// RelabelRegex is a user regex with Prometheus' full-match semantics: the pattern is wrapped as
-/// <c>^(?s:pattern)$</c> and compiled with <see cref="RegexOptions.NonBacktracking"/>, so matching runs in
-/// linear time whatever the pattern. RE2's <c>(?P&lt;name&gt;…)</c> groups are accepted.
+/// RelabelRegex is a user regex with Prometheus' full-match semantics (<c>^(?s:pattern)$</c>), parsed as RE2 by the
+/// same front end as <c>match[]</c> selectors: the same syntax (POSIX classes, <c>\Q…\E</c>, ASCII <c>\d\w\s</c>,
+/// <c>(?P&lt;name&gt;…)</c>, flags), the same errors and size limits. It runs on
+/// <see cref="RegexOptions.NonBacktracking"/>, so matching is linear in the value whatever the pattern, and its
+/// groups are numbered as in RE2 (by position, named or not) for <see cref="Expand"/>.
 /// </summary>
 public sealed class RelabelRegex
 {
     /// <summary>The default relabel regex, <c>(.*)</c>.</summary>
     public static readonly RelabelRegex Default = new("(.*)");
 
-    private readonly Regex _regex;
-    private readonly Dictionary<string, int> _groupNames;
-    private readonly int _groupCount;
+    private const string DefaultPattern = "(.*)";
+
+    private readonly CapturingRegexProgram _program;
 
     /// <summary>Creates the anchored regex.</summary>
-    /// <exception cref="ArgumentException">The pattern is not a valid regex (or needs backtracking features).</exception>
+    /// <exception cref="ArgumentNullException"><paramref name="pattern"/> is null.</exception>
+    /// <exception cref="ArgumentException">The pattern is not valid RE2 or too large for linear-time matching; the
+    /// message reads <c>invalid regex "…": error parsing regexp: …</c>.</exception>
     public RelabelRegex(string pattern)
     {
         ArgumentNullException.ThrowIfNull(pattern);
         Pattern = pattern;
-        // Named groups become plain groups so numbering follows position, as in RE2 (.NET would number
-        // named groups after the unnamed ones); the names are resolved through _groupNames instead.
-        var dotnet = StripGroupNames(pattern, out _groupNames, out _groupCount);
         try
         {
-            _regex = new Regex("^(?s:" + dotnet + ")$", RegexOptions.NonBacktracking | RegexOptions.CultureInvariant);
+            _program = CapturingRegexProgram.Compile(pattern);
         }
-        catch (Exception ex) when (ex is ArgumentException or NotSupportedException)
+        catch (Re2SyntaxException e)
         {
-            // Report offsets in the user's pattern, not in the anchored wrapper "^(?s:".
-            var reason = ex is RegexParseException parse ? $"{parse.Error} at offset {Math.Max(0, parse.Offset - 5)}" : ex.Message;
-            throw new ArgumentException($"invalid regex \"{pattern}\": {reason}", ex);
+            // ArgumentException is what config loading turns into a ConfigException with the line number.
+            throw InvalidPattern(pattern, e);
         }
     }
 
@@ -42,152 +43,114 @@ public sealed class RelabelRegex
     public string Pattern { get; }
 
     /// <summary>IsDefault is true for the default <c>(.*)</c>.</summary>
-    public bool IsDefault => Pattern == Default.Pattern;
+    public bool IsDefault => Pattern == DefaultPattern;
 
     /// <summary>IsMatch is true when the whole of <paramref name="value"/> matches.</summary>
-    public bool IsMatch(string value) => _regex.IsMatch(value);
+    public bool IsMatch(string value) => _program.IsMatch(value);
 
-    /// <summary>Match returns the full match, or null.</summary>
+    /// <summary>Match returns the full match with RE2-numbered groups, or null.</summary>
     public Match? Match(string value)
     {
-        var match = _regex.Match(value);
+        var match = _program.Regex.Match(value);
         return match.Success ? match : null;
     }
 
     /// <summary>
     /// Expand fills <paramref name="template"/> with groups of <paramref name="match"/> using Go's
     /// <c>Regexp.Expand</c> rules: <c>$1</c>, <c>$name</c> (the longest run of letters, digits and
-    /// underscores), <c>${name}</c>, <c>$$</c> for a dollar; unknown groups expand to "".
+    /// underscores), <c>${name}</c>, <c>$$</c> for a dollar; a malformed reference copies the dollar; unknown or
+    /// non-participating groups expand to "". A name used by several groups takes the first that participated.
     /// </summary>
     public string Expand(string template, Match match)
     {
-        if (!template.Contains('$')) return template;
+        ArgumentNullException.ThrowIfNull(template);
+        ArgumentNullException.ThrowIfNull(match);
+        var rest = template.AsSpan();
+        var dollar = rest.IndexOf('$');
+        if (dollar < 0) return template;
         var sb = new StringBuilder(template.Length + 16);
-        var i = 0;
-        while (i < template.Length)
+        while (dollar >= 0)
         {
-            var c = template[i];
-            if (c != '$' || i + 1 >= template.Length)
-            {
-                sb.Append(c);
-                i++;
-                continue;
-            }
-            var next = template[i + 1];
-            if (next == '$')
+            sb.Append(rest[..dollar]);
+            rest = rest[(dollar + 1)..];
+            if (!rest.IsEmpty && rest[0] == '$')
             {
                 sb.Append('$');
-                i += 2;
-                continue;
+                rest = rest[1..];
             }
-            string? name = null;
-            var end = i + 1;
-            if (next == '{')
+            else if (TryExtractName(rest, out var length, out var name))
             {
-                var close = template.IndexOf('}', i + 2);
-                if (close > i + 2 && IsWord(template.AsSpan(i + 2, close - i - 2)))
-                {
-                    name = template.Substring(i + 2, close - i - 2);
-                    end = close + 1;
-                }
+                AppendGroup(sb, match, name);
+                rest = rest[length..];
             }
             else
             {
-                while (end < template.Length && IsWordChar(template[end])) end++;
-                if (end > i + 1) name = template.Substring(i + 1, end - i - 1);
+                sb.Append('$'); // malformed: Go keeps the dollar as text
             }
-            if (name is null)
-            {
-                // Not a valid reference: Go copies the dollar literally.
-                sb.Append('$');
-                i++;
-                continue;
-            }
-            sb.Append(GroupValue(match, name));
-            i = end;
+            dollar = rest.IndexOf('$');
         }
-        return sb.ToString();
+        return sb.Append(rest).ToString();
     }
-
-    private string GroupValue(Match match, string name)
-    {
-        int number;
-        if (!int.TryParse(name, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out number) &&
-            !_groupNames.TryGetValue(name, out number)) return "";
-        if (number > _groupCount) return "";
-        var group = match.Groups[number];
-        return group.Success ? group.Value : "";
-    }
-
-    // Rewrites (?P<name>…) and (?<name>…) to (…), recording name -> group number; counts capturing groups.
-    private static string StripGroupNames(string pattern, out Dictionary<string, int> names, out int count)
-    {
-        names = new Dictionary<string, int>(StringComparer.Ordinal);
-        count = 0;
-        var sb = new StringBuilder(pattern.Length);
-        var inClass = false;
-        for (var i = 0; i < pattern.Length; i++)
-        {
-            var c = pattern[i];
-            if (c == '\\' && i + 1 < pattern.Length)
-            {
-                sb.Append(c).Append(pattern[++i]);
-                continue;
-            }
-            if (inClass)
-            {
-                if (c == ']') inClass = false;
-                sb.Append(c);
-                continue;
-            }
-            if (c == '[')
-            {
-                inClass = true;
-                sb.Append(c);
-                // A ']' right after '[' or '[^' is a literal member.
-                if (i + 1 < pattern.Length && pattern[i + 1] == '^') sb.Append(pattern[++i]);
-                if (i + 1 < pattern.Length && pattern[i + 1] == ']') sb.Append(pattern[++i]);
-                continue;
-            }
-            if (c != '(')
-            {
-                sb.Append(c);
-                continue;
-            }
-            if (i + 1 >= pattern.Length || pattern[i + 1] != '?')
-            {
-                count++;
-                sb.Append(c);
-                continue;
-            }
-            var nameStart = pattern.AsSpan(i).StartsWith("(?P<") ? i + 4
-                : pattern.AsSpan(i).StartsWith("(?<") && i + 3 < pattern.Length && pattern[i + 3] is not ('=' or '!') ? i + 3
-                : -1;
-            var close = nameStart < 0 ? -1 : pattern.IndexOf('>', nameStart);
-            if (close < 0)
-            {
-                sb.Append(c);
-                continue;
-            }
-            count++;
-            names.TryAdd(pattern[nameStart..close], count);
-            sb.Append('(');
-            i = close;
-        }
-        return sb.ToString();
-    }
-
-    private static bool IsWord(ReadOnlySpan<char> s)
-    {
-        foreach (var c in s)
-        {
-            if (!IsWordChar(c)) return false;
-        }
-        return s.Length > 0;
-    }
-
-    private static bool IsWordChar(char c) => char.IsAsciiLetterOrDigit(c) || c == '_';
 
     /// <inheritdoc />
     public override string ToString() => Pattern;
+
+    // After a '$': "name" or "{name}" with a non-empty name of letters, digits and '_' (Unicode, as Go's extract).
+    private static bool TryExtractName(ReadOnlySpan<char> s, out int length, out ReadOnlySpan<char> name)
+    {
+        length = 0;
+        name = default;
+        var brace = !s.IsEmpty && s[0] == '{';
+        var start = brace ? 1 : 0;
+        var i = start;
+        while (i < s.Length && Rune.DecodeFromUtf16(s[i..], out var rune, out var used) == System.Buffers.OperationStatus.Done &&
+               (Rune.IsLetter(rune) || Rune.IsDigit(rune) || rune.Value == '_'))
+        {
+            i += used;
+        }
+        if (i == start) return false;
+        name = s[start..i];
+        if (brace)
+        {
+            if (i >= s.Length || s[i] != '}') return false;
+            i++;
+        }
+        length = i;
+        return true;
+    }
+
+    private void AppendGroup(StringBuilder sb, Match match, ReadOnlySpan<char> name)
+    {
+        var number = GroupNumber(name);
+        var names = _program.GroupNames;
+        if (number >= 0)
+        {
+            if (number < names.Count && match.Groups[number] is { Success: true } group) sb.Append(group.ValueSpan);
+            return;
+        }
+        for (var i = 1; i < names.Count; i++)
+        {
+            if (names[i] is { } candidate && name.SequenceEqual(candidate) && match.Groups[i] is { Success: true } named)
+            {
+                sb.Append(named.ValueSpan);
+                return;
+            }
+        }
+    }
+
+    // Go's rule: ASCII digits without a leading zero and below 10^8 make a number; anything else is a name (-1).
+    private static int GroupNumber(ReadOnlySpan<char> name)
+    {
+        if (name.Length > 1 && name[0] == '0') return -1;
+        var number = 0;
+        foreach (var c in name)
+        {
+            if (!char.IsAsciiDigit(c) || number >= 100_000_000) return -1;
+            number = number * 10 + (c - '0');
+        }
+        return number;
+    }
+
+    private static ArgumentException InvalidPattern(string pattern, Re2SyntaxException e) =>
+        new($"invalid regex \"{RegexProgram.Shorten(pattern)}\": {e.Message}", e);
 }

@@ -5,7 +5,8 @@ namespace FedFunctions.Core.Selectors.Re2;
 
 /// <summary>
 /// Re2Emitter writes a parsed RE2 pattern as an equivalent .NET pattern for <c>RegexOptions.NonBacktracking</c>:
-/// flags are already resolved per node, every group is non-capturing, <c>$</c>/<c>^</c> become <c>\z</c>/<c>\A</c>
+/// flags are already resolved per node, groups are non-capturing (or, in capturing mode, exactly the RE2 captures
+/// become unnamed .NET groups, so .NET's numbering equals RE2's), <c>$</c>/<c>^</c> become <c>\z</c>/<c>\A</c>
 /// (or multi-line forms), and a character class matches whole code points, so a supplementary character
 /// (a UTF-16 surrogate pair) counts as one character as it does in Go.
 /// </summary>
@@ -13,15 +14,20 @@ internal static class Re2Emitter
 {
     private const string LowSurrogates = @"\uDC00-\uDFFF";
 
-    /// <summary>Emits the whole pattern anchored at both ends, as Prometheus' <c>^(?s:re)$</c>.</summary>
-    public static string EmitAnchored(Re2Node root)
+    /// <summary>
+    /// Emits the whole pattern anchored at both ends, as Prometheus' <c>^(?s:re)$</c>. With
+    /// <paramref name="captures"/>, each RE2 capture becomes a plain <c>(…)</c> in order and everything else stays
+    /// <c>(?:…)</c>, so group n of the .NET match is RE2's group n (names are left to the caller, since .NET would
+    /// renumber named groups after unnamed ones); without it nothing captures.
+    /// </summary>
+    public static string EmitAnchored(Re2Node root, bool captures = false)
     {
         var sb = new StringBuilder(@"\A(?:");
-        Emit(sb, root);
+        Emit(sb, root, captures);
         return sb.Append(@")\z").ToString();
     }
 
-    private static void Emit(StringBuilder sb, Re2Node node)
+    private static void Emit(StringBuilder sb, Re2Node node, bool captures)
     {
         switch (node)
         {
@@ -57,25 +63,25 @@ internal static class Re2Emitter
                 });
                 break;
             case Re2Concat concat:
-                foreach (var item in concat.Items) Emit(sb, item);
+                foreach (var item in concat.Items) Emit(sb, item, captures);
                 break;
             case Re2Alternate alternate:
                 sb.Append("(?:");
                 for (var i = 0; i < alternate.Branches.Count; i++)
                 {
                     if (i > 0) sb.Append('|');
-                    Emit(sb, alternate.Branches[i]);
+                    Emit(sb, alternate.Branches[i], captures);
                 }
                 sb.Append(')');
                 break;
             case Re2Group group:
-                sb.Append("(?:");
-                Emit(sb, group.Sub);
+                sb.Append(captures && group.Capture > 0 ? "(" : "(?:");
+                Emit(sb, group.Sub, captures);
                 sb.Append(')');
                 break;
             case Re2Repeat repeat:
                 sb.Append("(?:");
-                Emit(sb, repeat.Sub);
+                Emit(sb, repeat.Sub, captures);
                 sb.Append(')');
                 sb.Append((repeat.Min, repeat.Max) switch
                 {

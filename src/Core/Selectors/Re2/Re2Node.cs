@@ -59,8 +59,14 @@ internal sealed class Re2Repeat(Re2Node sub, int min, int max, bool greedy) : Re
     public bool Greedy { get; } = greedy;
 }
 
-/// <summary>A parenthesized group (captures are irrelevant for matching, so all groups are alike).</summary>
-internal sealed class Re2Group(Re2Node sub) : Re2Node
+/// <summary>
+/// A parenthesized group. <see cref="Capture"/> is the RE2 capture number (1-based, by the position of the
+/// opening parenthesis, named or not), or 0 for <c>(?:…)</c> and <c>(?flags:…)</c>; <see cref="Name"/> is set for
+/// <c>(?P&lt;name&gt;…)</c>. Matching ignores both; relabeling uses them for <c>$1</c> and <c>${name}</c>.
+/// </summary>
+internal sealed class Re2Group(Re2Node sub, int capture = 0, string? name = null) : Re2Node
 {
     public Re2Node Sub { get; } = sub;
+    public int Capture { get; } = capture;
+    public string? Name { get; } = name;
 }

@@ -19,15 +19,23 @@ internal sealed partial class Re2Parser
     private bool _dotNewline = true;
     private bool _ungreedy;
     private int _depth;
+    private readonly List<string?> _captureNames = [null]; // index = capture number; 0 is the whole match
 
     private Re2Parser(string pattern) => _pattern = pattern;
 
     /// <summary>Parses <paramref name="pattern"/>; throws <see cref="Re2SyntaxException"/> with Go's message.</summary>
-    public static Re2Node Parse(string pattern)
+    public static Re2Node Parse(string pattern) => Parse(pattern, out _);
+
+    /// <summary>
+    /// Parses <paramref name="pattern"/> and reports its capture groups as Go's <c>SubexpNames</c>: element i is
+    /// the name of group i (null when unnamed), element 0 stands for the whole match.
+    /// </summary>
+    public static Re2Node Parse(string pattern, out IReadOnlyList<string?> captureNames)
     {
         var parser = new Re2Parser(pattern);
         var node = parser.ParseAlternation();
         if (parser._pos < pattern.Length) Fail("unexpected )", pattern); // only a stray ')' stops the top level
+        captureNames = parser._captureNames;
         return node;
     }
 
@@ -209,7 +217,7 @@ internal sealed partial class Re2Parser
                 if (name.Length == 0 || !name.All(ch => ch == '_' || char.IsAsciiLetterOrDigit(ch)))
                     Fail("invalid named capture", _pattern[start..(end + 1)]);
                 _pos = end + 1;
-                items.Add(ParseGroupBody());
+                items.Add(ParseGroupBody(NextCapture(name), name));
                 return;
             }
             var (flags, opensGroup) = ParseFlags(start);
@@ -220,15 +228,22 @@ internal sealed partial class Re2Parser
             }
             var outer = SaveFlags();
             RestoreFlags(flags);
-            items.Add(ParseGroupBody()); // (?flags:re)
+            items.Add(ParseGroupBody(0, null)); // (?flags:re)
             RestoreFlags(outer);
             return;
         }
         _pos++;
-        items.Add(ParseGroupBody());
+        items.Add(ParseGroupBody(NextCapture(null), null));
     }
 
-    private Re2Node ParseGroupBody()
+    // RE2 numbers captures as their '(' is read, so an outer group precedes the groups nested in it.
+    private int NextCapture(string? name)
+    {
+        _captureNames.Add(name);
+        return _captureNames.Count - 1;
+    }
+
+    private Re2Node ParseGroupBody(int capture, string? name)
     {
         if (++_depth > MaxDepth) Fail("expression nests too deeply", _pattern);
         var flags = SaveFlags();
@@ -237,7 +252,7 @@ internal sealed partial class Re2Parser
         if (_pos >= _pattern.Length) Fail("missing closing )", _pattern);
         _pos++; // ')'
         _depth--;
-        return new Re2Group(sub);
+        return new Re2Group(sub, capture, name);
     }
 
     // Parses "(?flags)" or "(?flags:" and returns the new flags and whether a group body follows.

@@ -59,16 +59,30 @@ internal sealed class RegexProgram
     /// <summary>Compiles <paramref name="pattern"/> without the cache.</summary>
     public static RegexProgram Compile(string pattern)
     {
-        if (pattern.Length > MaxPatternLength)
-            throw new Re2SyntaxException("expression too large", pattern[..32] + "...");
-        var root = Re2Parser.Parse(pattern);
+        var root = Parse(pattern, out _);
         var fast = TryFastPath(root);
         if (fast is not null) return fast;
-        // Refuse before .NET builds anything: even its own refusal of a big automaton costs hundreds of ms.
+        CheckSize(pattern, root);
+        return new RegexProgram(Kind.Regex, regex: BuildRegex(pattern, Re2Emitter.EmitAnchored(root)));
+    }
+
+    /// <summary>Parses <paramref name="pattern"/> after the length check; see <see cref="Re2Parser.Parse(string, out IReadOnlyList{string?})"/>.</summary>
+    /// <exception cref="Re2SyntaxException">The pattern is too long or not valid RE2.</exception>
+    internal static Re2Node Parse(string pattern, out IReadOnlyList<string?> captureNames)
+    {
+        if (pattern.Length > MaxPatternLength)
+            throw new Re2SyntaxException("expression too large", pattern[..32] + "...");
+        return Re2Parser.Parse(pattern, out captureNames);
+    }
+
+    /// <summary>Refuses a parsed pattern whose automaton would be too large, before .NET builds anything.</summary>
+    /// <exception cref="Re2SyntaxException">"expression too large".</exception>
+    internal static void CheckSize(string pattern, Re2Node root)
+    {
+        // Even .NET's own refusal of a big automaton costs hundreds of ms, so estimate first.
         var ranges = 0;
         if (EstimateSize(root, ref ranges) > MaxAutomatonSize || ranges > MaxClassRanges)
             throw new Re2SyntaxException("expression too large", Shorten(pattern));
-        return new RegexProgram(Kind.Regex, regex: BuildRegex(pattern, root));
     }
 
     /// <summary>Whether the whole <paramref name="value"/> matches.</summary>
@@ -84,9 +98,10 @@ internal sealed class RegexProgram
         _ => _regex!.IsMatch(value),
     };
 
-    private static Regex BuildRegex(string pattern, Re2Node root)
+    /// <summary>Compiles the emitted <paramref name="dotNet"/> pattern for <paramref name="pattern"/> with NonBacktracking.</summary>
+    /// <exception cref="Re2SyntaxException">The engine refuses it (too large, or unsupported).</exception>
+    internal static Regex BuildRegex(string pattern, string dotNet)
     {
-        var dotNet = Re2Emitter.EmitAnchored(root);
         try
         {
             return new Regex(dotNet, RegexOptions.NonBacktracking | RegexOptions.CultureInvariant);
@@ -131,9 +146,11 @@ internal sealed class RegexProgram
         }
     }
 
-    private static string Shorten(string pattern) => pattern.Length <= 64 ? pattern : pattern[..64] + "...";
+    /// <summary>The pattern cut to 64 characters for error messages.</summary>
+    internal static string Shorten(string pattern) => pattern.Length <= 64 ? pattern : pattern[..64] + "...";
 
-    private static RegexProgram? TryFastPath(Re2Node root)
+    /// <summary>A program that answers <see cref="Matches"/> without a regex, when the pattern has a simple shape.</summary>
+    internal static RegexProgram? TryFastPath(Re2Node root)
     {
         var items = Flatten(root);
         if (items is null)
