@@ -59,6 +59,8 @@ public sealed partial class RelabelConfig
     public void Validate()
     {
         var name = ActionName(Action);
+        // Only these actions expand $1/${name}: others match whole values and can stay on the fast paths.
+        if (Action is RelabelAction.Replace or RelabelAction.LabelMap) Regex.EnsureCapturing();
         foreach (var source in SourceLabels)
         {
             if (!IsLabelName(source)) throw new ArgumentException($"\"{source}\" is not a valid label name in 'source_labels'");

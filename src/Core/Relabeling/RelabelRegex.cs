@@ -45,6 +45,23 @@ public sealed class RelabelRegex
     /// <summary>IsDefault is true for the default <c>(.*)</c>.</summary>
     public bool IsDefault => Pattern == DefaultPattern;
 
+    /// <summary>
+    /// EnsureCapturing builds the capturing form now (rules that expand groups call it at load), so an
+    /// oversized pattern is a configuration error rather than a failure at scrape time.
+    /// </summary>
+    /// <exception cref="ArgumentException">The capturing form is too large for linear-time matching.</exception>
+    public void EnsureCapturing()
+    {
+        try
+        {
+            _ = _program.Regex;
+        }
+        catch (Re2SyntaxException e)
+        {
+            throw InvalidPattern(Pattern, e);
+        }
+    }
+
     /// <summary>IsMatch is true when the whole of <paramref name="value"/> matches.</summary>
     public bool IsMatch(string value) => _program.IsMatch(value);
 

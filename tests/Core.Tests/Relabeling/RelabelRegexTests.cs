@@ -97,19 +97,36 @@ public sealed class RelabelRegexTests
     public static TheoryData<string> OversizedPatterns => new()
     {
         string.Concat(Enumerable.Repeat("[a-z]{1000}", 11)), // the automaton would be too large
-        "(" + string.Join('|', Enumerable.Range(0, 3000).Select(i => "v" + i)) + ")", // a literal set, still compiled
         new string('a', 16 * 1024 + 1), // too long to parse at all
     };
 
     [Theory]
     [MemberData(nameof(OversizedPatterns))]
-    public void OversizedPatternIsRejectedQuickly(string pattern)
+    public void OversizedPatternIsRejected(string pattern)
     {
-        var started = System.Diagnostics.Stopwatch.StartNew();
         var ex = Assert.Throws<ArgumentException>(() => new RelabelRegex(pattern));
         Assert.Contains("error parsing regexp: expression too large", ex.Message, StringComparison.Ordinal);
         Assert.True(ex.Message.Length < 300, "the message quotes a shortened pattern");
-        Assert.True(started.ElapsedMilliseconds < 2_000, $"took {started.ElapsedMilliseconds} ms");
+    }
+
+    [Fact]
+    public void ALongLiteralAllowListWorksForKeepButNotForReplace()
+    {
+        // Common in metric_relabel_configs: keep hundreds of metric names. It matches on the set fast path;
+        // only rules that expand $1 need the capturing regex, which is too large here.
+        var names = Enumerable.Range(0, 800).Select(i => "metric_name_" + i).ToArray();
+        var pattern = "(" + string.Join('|', names) + ")";
+        var regex = new RelabelRegex(pattern);
+        Assert.True(regex.IsMatch("metric_name_799"));
+        Assert.False(regex.IsMatch("metric_name_800"));
+
+        var keep = "scrape_configs:\n  - job_name: node\n    metric_relabel_configs:\n      - source_labels: [__name__]\n" +
+                   $"        regex: '{pattern}'\n        action: keep\n";
+        Assert.Single(FederationConfig.Parse(keep).ScrapeConfigs[0].MetricRelabelConfigs);
+
+        var replace = keep.Replace("action: keep", "action: replace\n        target_label: kept", StringComparison.Ordinal);
+        var ex = Assert.Throws<ConfigException>(() => FederationConfig.Parse(replace));
+        Assert.Contains("error parsing regexp: expression too large", ex.Message, StringComparison.Ordinal);
     }
 
     [Fact]

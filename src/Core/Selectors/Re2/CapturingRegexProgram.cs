@@ -11,16 +11,21 @@ namespace FedFunctions.Core.Selectors.Re2;
 internal sealed class CapturingRegexProgram
 {
     private readonly RegexProgram? _fast;
+    private readonly Lazy<Regex> _regex;
 
-    private CapturingRegexProgram(Regex regex, IReadOnlyList<string?> groupNames, RegexProgram? fast)
+    private CapturingRegexProgram(Lazy<Regex> regex, IReadOnlyList<string?> groupNames, RegexProgram? fast)
     {
-        Regex = regex;
+        _regex = regex;
         GroupNames = groupNames;
         _fast = fast;
     }
 
-    /// <summary>The compiled regex; group n of its matches is RE2 capture n.</summary>
-    public Regex Regex { get; }
+    /// <summary>
+    /// The compiled regex; group n of its matches is RE2 capture n. For fast-path shapes (a long literal
+    /// allow-list, say) it is built on first use only, so keep/drop rules never pay for it or hit its size limit.
+    /// </summary>
+    /// <exception cref="Re2SyntaxException">The capturing form is too large for linear-time matching.</exception>
+    public Regex Regex => _regex.Value;
 
     /// <summary>Go's <c>SubexpNames</c>: element n names group n (null when unnamed); element 0 is the whole match.</summary>
     public IReadOnlyList<string?> GroupNames { get; }
@@ -34,10 +39,15 @@ internal sealed class CapturingRegexProgram
     {
         ArgumentNullException.ThrowIfNull(pattern);
         var root = RegexProgram.Parse(pattern, out var names);
-        // The regex is always built (Match needs it), so the size guard applies even to fast-path shapes.
-        RegexProgram.CheckSize(pattern, root);
-        var regex = RegexProgram.BuildRegex(pattern, Re2Emitter.EmitAnchored(root, captures: true));
-        return new CapturingRegexProgram(regex, names, RegexProgram.TryFastPath(root));
+        var fast = RegexProgram.TryFastPath(root);
+        var regex = new Lazy<Regex>(() =>
+        {
+            RegexProgram.CheckSize(pattern, root);
+            return RegexProgram.BuildRegex(pattern, Re2Emitter.EmitAnchored(root, captures: true));
+        });
+        // Without a fast path the regex is needed for every test: build it now, so errors surface at load.
+        if (fast is null) _ = regex.Value;
+        return new CapturingRegexProgram(regex, names, fast);
     }
 
     /// <summary>Whether the whole <paramref name="value"/> matches.</summary>
