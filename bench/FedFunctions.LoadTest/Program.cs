@@ -19,6 +19,7 @@ if (!File.Exists(handler)) throw new InvalidOperationException("build the handle
 await using var servers = await TargetServer.StartAsync(targets);
 servers.Serve("/metrics", new TargetResponse(RepoPaths.Fixture("node_exporter-1.5.0.txt")));
 var targetList = string.Join(", ", servers.HostPorts.Select(h => $"'{h}'"));
+targets = servers.HostPorts.Count;
 Console.WriteLine($"load: {servers.HostPorts.Count} targets serving node_exporter-1.5.0.txt");
 
 Report ours, theirs;
@@ -77,13 +78,13 @@ Report ours, theirs;
     await prometheus.WaitForTargetsAsync(targets, TimeSpan.FromSeconds(60));
     var pid = int.Parse(FindPid(prometheus), CultureInfo.InvariantCulture);
     await Task.Delay(TimeSpan.FromSeconds(12)); // past the first, series-creating round
-    var appended0 = await Scalar(prometheus, "prometheus_tsdb_head_samples_appended_total");
+    var appended0 = await OwnMetric(prometheus, "prometheus_tsdb_head_samples_appended_total");
     var cpu0 = ProcessStats.CpuSeconds(pid);
     await Task.Delay(TimeSpan.FromSeconds(30)); // three steady scrape rounds
-    var appended = await Scalar(prometheus, "prometheus_tsdb_head_samples_appended_total") - appended0;
+    var appended = await OwnMetric(prometheus, "prometheus_tsdb_head_samples_appended_total") - appended0;
     var cpu = ProcessStats.CpuSeconds(pid) - cpu0;
     var longest = await Scalar(prometheus, "max(scrape_duration_seconds)");
-    var seriesCount = (long)await Scalar(prometheus, "prometheus_tsdb_head_series");
+    var seriesCount = (long)await OwnMetric(prometheus, "prometheus_tsdb_head_series");
     var (coldAll, allLatency, allBytes) = await Latency.MeasureAsync(prometheus.Http, everything, Requests);
     var (_, selLatency, selBytes) = await Latency.MeasureAsync(prometheus.Http, selective, Requests);
     theirs = new Report("Prometheus 2.42", longest, cpu / appended * 100_000, double.NaN, allLatency, selLatency, coldAll, allBytes, selBytes,
@@ -110,6 +111,15 @@ static string FindPid(PrometheusServer server)
         catch (UnauthorizedAccessException) { }
     }
     throw new InvalidOperationException("prometheus process not found");
+}
+
+// Prometheus' own metrics (it does not scrape itself in this config), summed over label sets.
+static async Task<double> OwnMetric(PrometheusServer server, string name)
+{
+    var text = await server.Http.GetStringAsync("/metrics");
+    return text.Split('\n')
+        .Where(l => l.StartsWith(name + " ", StringComparison.Ordinal) || l.StartsWith(name + "{", StringComparison.Ordinal))
+        .Sum(l => double.Parse(l[(l.LastIndexOf(' ') + 1)..], CultureInfo.InvariantCulture));
 }
 
 static async Task<double> Scalar(PrometheusServer server, string query)

@@ -5,17 +5,8 @@ namespace FedFunctions.Infra.Tests;
 /// <summary>InfraTestPaths locates the repository root, the Bicep sources and the Bicep CLI restored from NuGet.</summary>
 public static class InfraTestPaths
 {
-    private static readonly Lazy<string> Root = new(() =>
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-        {
-            if (File.Exists(Path.Combine(dir.FullName, "fed-functions.sln"))) return dir.FullName;
-        }
-        throw new InvalidOperationException("fed-functions.sln not found above " + AppContext.BaseDirectory);
-    });
-
     /// <summary>RepoRoot is the folder that holds fed-functions.sln.</summary>
-    public static string RepoRoot => Root.Value;
+    public static string RepoRoot => FedFunctions.TestSupport.RepoPaths.RepoRoot;
 
     /// <summary>BicepDir is <c>infra/bicep</c>.</summary>
     public static string BicepDir => Path.Combine(RepoRoot, "infra", "bicep");

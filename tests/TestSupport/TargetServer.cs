@@ -46,7 +46,9 @@ public sealed class TargetServer : IAsyncDisposable
         var builder = WebApplication.CreateSlimBuilder();
         builder.Logging.ClearProviders();
         // Distinct free ports chosen up front: Kestrel folds repeated ":0" addresses into one.
-        var urls = endpoints == 1 ? ["http://127.0.0.1:0"] : Enumerable.Range(0, endpoints).Select(_ => $"http://127.0.0.1:{FreePort.Next()}").Distinct().ToArray();
+        var ports = new HashSet<int>();
+        for (var attempts = 0; ports.Count < endpoints && attempts < endpoints * 10; attempts++) ports.Add(FreePort.Next());
+        var urls = endpoints == 1 ? ["http://127.0.0.1:0"] : ports.Select(p => $"http://127.0.0.1:{p}").ToArray();
         builder.WebHost.UseUrls(urls);
         var app = builder.Build();
         var server = new TargetServer(app);

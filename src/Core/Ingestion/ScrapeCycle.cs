@@ -41,7 +41,7 @@ public sealed class ScrapeCycle
     public Action<TargetSnapshot>? SnapshotScraped { get; set; }
 
     /// <summary>Runs one cycle. Target failures are recorded in the result; storage failures too, and they fail it.</summary>
-    /// <exception cref="SnapshotStoreException">Storage could not be read at all.</exception>
+    /// <exception cref="SnapshotStoreException">Storage could not be set up or read at all.</exception>
     public async Task<ScrapeCycleResult> RunAsync(CancellationToken cancellationToken = default)
     {
         await _oneAtATime.WaitAsync(cancellationToken).ConfigureAwait(false);
@@ -59,6 +59,8 @@ public sealed class ScrapeCycle
     {
         var started = Stopwatch.GetTimestamp();
         var nowMs = _time.GetUtcNow().ToUnixTimeMilliseconds();
+
+        await _store.EnsureCreatedAsync(cancellationToken).ConfigureAwait(false);
 
         // One cheap query tells when each target was last stored: that decides which jobs are due,
         // even on a fresh serverless instance with no memory of earlier runs.

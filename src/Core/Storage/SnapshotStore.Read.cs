@@ -27,6 +27,10 @@ public sealed partial class SnapshotStore
                 versions.Add(new SnapshotVersion(SnapshotEntity.KeyOf(entity), timestamp, entity.ETag.ToString()));
             }
         }
+        catch (RequestFailedException ex) when (IsTableNotFound(ex))
+        {
+            return []; // nothing was ever scraped into this table
+        }
         catch (Exception ex) when (IsStorageFailure(ex, cancellationToken))
         {
             throw Wrap(job is null ? "listing snapshots" : $"listing snapshots of job \"{job}\"", ex);
@@ -50,12 +54,18 @@ public sealed partial class SnapshotStore
                 if (record is not null) records.Add(record);
             }
         }
+        catch (RequestFailedException ex) when (IsTableNotFound(ex))
+        {
+            return [];
+        }
         catch (Exception ex) when (IsStorageFailure(ex, cancellationToken))
         {
             throw Wrap(job is null ? "reading snapshots" : $"reading snapshots of job \"{job}\"", ex);
         }
         return records;
     }
+
+    private static bool IsTableNotFound(RequestFailedException ex) => ex.Status == 404 && ex.ErrorCode == "TableNotFound";
 
     /// <summary>ReadOneAsync reads the snapshot of one target, or null when none is stored.</summary>
     /// <exception cref="SnapshotStoreException">Storage is unreachable or failed, or the entity is corrupt.</exception>

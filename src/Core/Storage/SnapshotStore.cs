@@ -47,15 +47,23 @@ public sealed partial class SnapshotStore
     [GeneratedRegex("^[a-z0-9][a-z0-9-]{1,61}[a-z0-9]$")]
     private static partial Regex ContainerNameRegex();
 
-    /// <summary>EnsureCreatedAsync creates the table and the blob container when they are missing.</summary>
+    private volatile bool _created;
+
+    /// <summary>
+    /// EnsureCreatedAsync creates the table and the blob container when they are missing. After the first
+    /// success it returns at once, so callers can call it before every scrape cycle: storage that was down
+    /// when the app started is set up as soon as it is back.
+    /// </summary>
     /// <exception cref="SnapshotStoreException">Storage is unreachable or refused the request.</exception>
     public async Task EnsureCreatedAsync(CancellationToken cancellationToken = default)
     {
+        if (_created) return;
         try
         {
             // Both calls treat 409 (already exists) as success.
             await _table.CreateIfNotExistsAsync(cancellationToken).ConfigureAwait(false);
             await _container.CreateIfNotExistsAsync(cancellationToken: cancellationToken).ConfigureAwait(false);
+            _created = true;
         }
         catch (Exception ex) when (IsStorageFailure(ex, cancellationToken))
         {

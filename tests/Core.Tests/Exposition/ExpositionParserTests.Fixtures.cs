@@ -11,7 +11,7 @@ public partial class ExpositionParserTests
     [InlineData("prometheus-2.42-self.txt", 427, 169)]
     public void Fixtures_ParseToEveryLine(string fixture, int samples, int families)
     {
-        var body = ExpositionTestPaths.ReadFixture(fixture);
+        var body = FedFunctions.TestSupport.RepoPaths.Fixture(fixture);
         var lines = Encoding.UTF8.GetString(body).Split('\n');
 
         var doc = ExpositionParser.Parse(body, "text/plain; version=0.0.4; charset=utf-8");
@@ -34,7 +34,7 @@ public partial class ExpositionParserTests
     [Fact]
     public void Fixtures_NodeExporter_SpotValues()
     {
-        var doc = ExpositionParser.Parse(ExpositionTestPaths.ReadFixture("node_exporter-1.5.0.txt"), ExpositionFormat.PrometheusText);
+        var doc = ExpositionParser.Parse(FedFunctions.TestSupport.RepoPaths.Fixture("node_exporter-1.5.0.txt"), ExpositionFormat.PrometheusText);
         var goroutines = doc.Samples.Single(s => s.Labels.MetricName == "go_goroutines");
         Assert.Equal(8, goroutines.Value);
         Assert.Null(goroutines.TimestampMs);
@@ -47,7 +47,7 @@ public partial class ExpositionParserTests
     [InlineData("prometheus-2.42-self.txt")]
     public void Fixtures_AsOpenMetrics_GiveTheSameSamples(string fixture)
     {
-        var text = ExpositionTestPaths.ReadFixture(fixture);
+        var text = FedFunctions.TestSupport.RepoPaths.Fixture(fixture);
         // OpenMetrics spells "untyped" as "unknown"; otherwise the fixtures are valid OpenMetrics lines.
         var converted = Encoding.UTF8.GetString(text).Replace(" untyped\n", " unknown\n", StringComparison.Ordinal);
         byte[] openMetrics = [.. Encoding.UTF8.GetBytes(converted), .. "# EOF\n"u8];

@@ -50,7 +50,7 @@ public sealed class ScraperTests : IAsyncLifetime
     [MemberData(nameof(Fixtures))]
     public async Task ScrapesFixturePlainAndGzip(string fixture, bool gzip)
     {
-        var body = ScrapingTestPaths.Fixture(fixture);
+        var body = FedFunctions.TestSupport.RepoPaths.Fixture(fixture);
         _server.Serve("/metrics", body, gzip: gzip);
         var expected = ExpositionParser.Parse(body, "text/plain; version=0.0.4");
 
@@ -88,7 +88,7 @@ public sealed class ScraperTests : IAsyncLifetime
     [Fact]
     public async Task GzipIsDecodedEvenWithoutAutomaticDecompression()
     {
-        _server.Serve("/metrics", ScrapingTestPaths.Fixture("node_exporter-1.5.0.txt"), gzip: true);
+        _server.Serve("/metrics", FedFunctions.TestSupport.RepoPaths.Fixture("node_exporter-1.5.0.txt"), gzip: true);
         using var plainClient = new HttpClient();
         var scraper = new Scraper(plainClient, new ScraperOptions { TimeProvider = new FixedTimeProvider(Now) });
 
@@ -156,7 +156,7 @@ public sealed class ScraperTests : IAsyncLifetime
     [Fact]
     public async Task BodyOverLimitIsDown()
     {
-        _server.Serve("/metrics", ScrapingTestPaths.Fixture("node_exporter-1.5.0.txt"), gzip: true);
+        _server.Serve("/metrics", FedFunctions.TestSupport.RepoPaths.Fixture("node_exporter-1.5.0.txt"), gzip: true);
 
         var snapshot = await NewScraper(new ScraperOptions { BodySizeLimitBytes = 10_000 }).ScrapeAsync(Target());
 

@@ -104,7 +104,7 @@ public class SnapshotCodecTests
     [InlineData("prometheus-2.42-self.txt")]
     public void RoundTripsRealScrapesAndSharesStrings(string fixture)
     {
-        var snapshot = SnapshotsFixtureReader.Read(File.ReadAllText(SnapshotsTestPaths.Fixture(fixture)));
+        var snapshot = SnapshotsFixtureReader.Read(fixture);
         Assert.True(snapshot.Samples.Count > 400);
         var encoded = SnapshotCodec.Encode(snapshot);
         Assert.True(encoded.Length < 20_000, $"{fixture} encoded to {encoded.Length} bytes");
@@ -212,7 +212,7 @@ public class SnapshotCodecTests
     [Fact]
     public void EncodedHeaderIsVersionedAndCompressed()
     {
-        var snapshot = SnapshotsFixtureReader.Read(File.ReadAllText(SnapshotsTestPaths.Fixture("node_exporter-1.5.0.txt")));
+        var snapshot = SnapshotsFixtureReader.Read("node_exporter-1.5.0.txt");
         var encoded = SnapshotCodec.Encode(snapshot);
         Assert.Equal("FFSN"u8.ToArray(), encoded[..4]);
         Assert.Equal(SnapshotCodec.CurrentVersion, encoded[4]);

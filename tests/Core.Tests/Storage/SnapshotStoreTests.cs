@@ -116,6 +116,23 @@ public sealed class SnapshotStoreTests(AzuriteServer azurite) : IAsyncLifetime
     }
 
     [Fact]
+    public async Task ATableNotCreatedYetReadsAsEmptyAndIsCreatedOnce()
+    {
+        // Storage that was down at start-up: nothing scraped yet is an empty answer, not an error.
+        var options = new SnapshotStoreOptions { TableName = "n" + Guid.NewGuid().ToString("N"), ContainerName = "n" + Guid.NewGuid().ToString("N") };
+        var store = new SnapshotStore(new TableServiceClient(azurite.ConnectionString), new BlobServiceClient(azurite.ConnectionString), options);
+        Assert.Empty(await store.ListVersionsAsync());
+        Assert.Empty(await store.ReadAsync("node"));
+
+        await store.EnsureCreatedAsync();
+        await store.EnsureCreatedAsync(); // the second call is free
+        Assert.True(await store.UpsertAsync(Record("node", "a", 1)));
+        Assert.Single(await store.ListVersionsAsync());
+        await Tables.DeleteTableAsync(options.TableName);
+        await new BlobServiceClient(azurite.ConnectionString).GetBlobContainerClient(options.ContainerName).DeleteIfExistsAsync();
+    }
+
+    [Fact]
     public async Task ReadAsync_FollowsContinuationTokens()
     {
         const int count = 1234;

@@ -271,8 +271,9 @@ public class PrometheusTextWriterTests
     {
         // The fixtures were written by Go's expfmt text writer: regrouping their samples into families and
         // writing them again must give back the very same bytes (HELP escapes, label order, float layout).
-        var text = File.ReadAllText(SnapshotsTestPaths.Fixture(fixture));
-        var snapshot = SnapshotsFixtureReader.Read(text);
+        var text = File.ReadAllText(Path.Combine(FedFunctions.TestSupport.RepoPaths.Fixtures, fixture));
+        var parsed = ExpositionParser.Parse(Encoding.UTF8.GetBytes(text), ExpositionFormat.PrometheusText);
+        var snapshot = new TargetSnapshot { TargetLabels = Labels.Empty, ScrapeTimestampMs = 0, Up = true, Metadata = parsed.Metadata, Samples = parsed.Samples };
         var families = new List<MetricFamily>();
         var metadata = snapshot.Metadata.ToDictionary(m => m.Name, StringComparer.Ordinal);
         List<Sample>? current = null;
