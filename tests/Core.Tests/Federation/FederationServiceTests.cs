@@ -1,0 +1,112 @@
+using Azure.Data.Tables;
+using Azure.Storage.Blobs;
+using FedFunctions.Core.Configuration;
+using FedFunctions.Core.Federation;
+using FedFunctions.Core.Selectors;
+using FedFunctions.Core.Storage;
+using FedFunctions.Core.Tests.Storage;
+
+namespace FedFunctions.Core.Tests.Federation;
+
+public sealed class FederationServiceTests
+{
+    private static FederationService Service(string yaml) =>
+        new(new SnapshotCache(new SnapshotStore(new TableServiceClient("UseDevelopmentStorage=true"), new BlobServiceClient("UseDevelopmentStorage=true"))),
+            FederationConfig.Parse(yaml), FederationQuery.DefaultLookback);
+
+    private const string Jobs = """
+        scrape_configs:
+          - job_name: node
+            static_configs: [{targets: ['a:1']}]
+          - job_name: federate
+            honor_labels: true
+            static_configs: [{targets: ['b:1']}]
+        """;
+
+    [Theory]
+    [InlineData(new[] { "{job=\"node\"}" }, "federate,node")]          // honor_labels jobs may hold any job label
+    [InlineData(new[] { "up{job=\"x\"}", "{job=\"node\"}" }, "federate,node,x")]
+    [InlineData(new[] { "{job=~\"node\"}" }, null)]                    // regex: every partition
+    [InlineData(new[] { "up", "{job=\"node\"}" }, null)]               // one selector without job: every partition
+    [InlineData(new[] { "{job=\"\"}" }, null)]                         // matches series without a job
+    public void OnlyPartitionsThatCanMatchAreRead(string[] selectors, string? expected)
+    {
+        var jobs = Service(Jobs).JobsThatCanMatch(SelectorParser.ParseMany(selectors));
+        Assert.Equal(expected, jobs is null ? null : string.Join(",", jobs.Order(StringComparer.Ordinal)));
+    }
+
+    [Fact]
+    public void ExternalLabelsGetAnEmptyInstanceUnlessConfigured()
+    {
+        var plain = Service("global:\n  external_labels:\n    region: eu\nscrape_configs: []\n");
+        Assert.Equal(["instance=\"\"", "region=\"eu\""], plain.ExternalLabels.Labels.Select(l => l.ToString()));
+        var withInstance = Service("global:\n  external_labels:\n    instance: global-1\nscrape_configs: []\n");
+        Assert.Equal(["instance=\"global-1\""], withInstance.ExternalLabels.Labels.Select(l => l.ToString()));
+    }
+}
+
+[Collection(AzuriteCollection.Name)]
+public sealed class SnapshotCacheTests(AzuriteServer azurite)
+{
+    [Fact]
+    public async Task RefreshesOnlyWhatChangedAndForgetsDeletedTargets()
+    {
+        var options = new SnapshotStoreOptions { TableName = "cache" + Guid.NewGuid().ToString("N"), ContainerName = "cache" + Guid.NewGuid().ToString("N") };
+        var store = new SnapshotStore(new TableServiceClient(azurite.ConnectionString), new BlobServiceClient(azurite.ConnectionString), options);
+        await store.EnsureCreatedAsync();
+        var cache = new SnapshotCache(store);
+        var a = Snapshots.Record("node", "a", 1000, value: 1);
+        var b = Snapshots.Record("node", "b", 1000, value: 2);
+        await store.UpsertAsync(a);
+        await store.UpsertAsync(b);
+
+        var first = await cache.GetAsync(null);
+        Assert.Equal(2, first.Count);
+        var second = await cache.GetAsync(null);
+        Assert.Same(first[0], second.Single(s => s.Snapshot.TargetLabels.Equals(first[0].Snapshot.TargetLabels))); // unchanged: not decoded again
+
+        await store.UpsertAsync(Snapshots.Record("node", "a", 2000, value: 5));
+        var third = await cache.GetAsync(["node"]);
+        Assert.Equal(5, third.Single(s => s.Snapshot.TargetLabels.Get("instance") == "a").Snapshot.Samples[0].Value);
+
+        await store.DeleteExceptAsync(new HashSet<TargetKey> { b.Key });
+        var fourth = await cache.GetAsync(null);
+        Assert.Equal("b", Assert.Single(fourth).Snapshot.TargetLabels.Get("instance"));
+        Assert.Equal(1, cache.Count);
+    }
+
+    [Fact]
+    public async Task AnUnreadableSnapshotIsSkippedAndReported()
+    {
+        var options = new SnapshotStoreOptions { TableName = "cache" + Guid.NewGuid().ToString("N"), ContainerName = "cache" + Guid.NewGuid().ToString("N") };
+        var store = new SnapshotStore(new TableServiceClient(azurite.ConnectionString), new BlobServiceClient(azurite.ConnectionString), options);
+        await store.EnsureCreatedAsync();
+        await store.UpsertAsync(Snapshots.Record("node", "good", 1000, value: 1));
+        await store.UpsertAsync(new SnapshotRecord(new TargetKey("node", "bad"), 1000, true, "{}", new byte[] { 1, 2, 3, 4, 5 }));
+        var reported = new List<TargetKey>();
+        var cache = new SnapshotCache(store) { CorruptSnapshot = (key, _) => reported.Add(key) };
+
+        var snapshots = await cache.GetAsync(null);
+        Assert.Equal("good", Assert.Single(snapshots).Snapshot.TargetLabels.Get("instance"));
+        Assert.Equal([new TargetKey("node", "bad")], reported);
+        Assert.Equal(1, cache.CorruptSnapshots);
+    }
+}
+
+internal static class Snapshots
+{
+    public static SnapshotRecord Record(string job, string instance, long timestampMs, double value)
+    {
+        var labels = Model.Labels.Of("instance", instance, "job", job);
+        var snapshot = new Model.TargetSnapshot
+        {
+            TargetLabels = labels,
+            ScrapeTimestampMs = timestampMs,
+            Up = true,
+            Samples = [new Model.Sample(labels.ToBuilder().Set("__name__", "m").Build(), value, timestampMs)],
+        };
+        return new SnapshotRecord(new TargetKey(job, instance), timestampMs, true, labels.ToString(), Snapshots.Codec(snapshot));
+    }
+
+    private static byte[] Codec(Model.TargetSnapshot snapshot) => Core.Snapshots.SnapshotCodec.Encode(snapshot);
+}
