@@ -81,6 +81,30 @@ public sealed class HostContractTests(EndToEndFixture fixture)
     }
 
     [Fact]
+    public async Task HostileRequestsGetAClearErrorNotAFailure()
+    {
+        // More form values than ASP.NET's limit: a 400 that says why, not a 500.
+        var many = Enumerable.Range(0, 2000).Select(i => new KeyValuePair<string, string>("match[]", $"m{i}"));
+        using var tooMany = await fixture.App.Http.PostAsync("/federate", new FormUrlEncodedContent(many));
+        Assert.Equal(HttpStatusCode.BadRequest, tooMany.StatusCode);
+        Assert.StartsWith("error parsing form values: ", await tooMany.Content.ReadAsStringAsync());
+
+        // A regex too large to run in linear time is refused as RE2 would refuse it.
+        var huge = "{__name__=~\"" + string.Concat(Enumerable.Repeat("[a-z]{1000}", 11)) + "\"}";
+        using var tooLarge = await fixture.App.Http.PostAsync("/federate", new FormUrlEncodedContent([new("match[]", huge)]));
+        Assert.Equal(HttpStatusCode.BadRequest, tooLarge.StatusCode);
+        Assert.Contains("expression too large", await tooLarge.Content.ReadAsStringAsync());
+
+        // Catastrophic-backtracking shapes run in linear time and simply answer.
+        using var evil = await fixture.App.FederateAsync("{__name__=~\"(a|aa)*c\"}", "{job=~\"(n+)+$\"}");
+        Assert.Equal(HttpStatusCode.OK, evil.StatusCode);
+
+        // Only GET and POST, as the function.json says.
+        using var put = await fixture.App.Http.PutAsync("/federate?match[]=up", new StringContent(""));
+        Assert.Equal(HttpStatusCode.MethodNotAllowed, put.StatusCode);
+    }
+
+    [Fact]
     public async Task FederateIsGzippedWhenTheClientAcceptsIt()
     {
         using var request = new HttpRequestMessage(HttpMethod.Get, "/federate?match[]=%7Bjob%3D%22node%22%7D");

@@ -37,8 +37,16 @@ internal static class FederateEndpoint
         var matches = new List<string>();
         if (request.HasFormContentType)
         {
-            var form = await request.ReadFormAsync(context.RequestAborted);
-            AddAll(matches, form["match[]"]);
+            try
+            {
+                // ASP.NET's form limits (1024 values, 4 MiB a value) bound what a hostile POST can make us hold.
+                var form = await request.ReadFormAsync(context.RequestAborted);
+                AddAll(matches, form["match[]"]);
+            }
+            catch (Exception ex) when (ex is InvalidDataException or BadHttpRequestException)
+            {
+                return await ErrorAsync(response, StatusCodes.Status400BadRequest, "error parsing form values: " + ex.Message);
+            }
         }
         AddAll(matches, request.Query["match[]"]);
 
