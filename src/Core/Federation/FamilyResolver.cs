@@ -43,7 +43,10 @@ internal static class FamilyResolver
         return exact ?? new MetricMetadata(sampleName, MetricType.Unknown, "", "");
     }
 
-    /// <summary>Merges two targets' view of the same family: the first non-empty help wins; conflicting types become untyped.</summary>
+    /// <summary>
+    /// Merges two targets' view of the same family (keeping <paramref name="current"/>'s name): the first
+    /// non-empty help wins; conflicting types become untyped.
+    /// </summary>
     public static MetricMetadata Merge(MetricMetadata current, MetricMetadata other)
     {
         var type = current.Type == other.Type ? current.Type : MetricType.Unknown;

@@ -30,10 +30,16 @@ public static class FederationQuery
 
         var minMs = nowMs - (long)lookback.TotalMilliseconds;
         var names = FixedNames(selectors);
-        var chosen = new Dictionary<Labels, (Sample Sample, MetricMetadata Family)>();
+        var families = new Dictionary<string, FamilyBuilder>(StringComparer.Ordinal);
+        // Every series of one name goes to one family, even when targets disagree on its metadata (one
+        // says histogram x, another has no TYPE for x_bucket): otherwise a series could be written twice.
+        var familyOfName = new Dictionary<string, FamilyBuilder>(StringComparer.Ordinal);
+        string? lastName = null;
+        FamilyBuilder last = null!;
 
         foreach (var indexed in snapshots)
         {
+            lastName = null; // a new snapshot may resolve the same name to different metadata
             var samples = indexed.Snapshot.Samples;
             if (names is null)
             {
@@ -48,7 +54,10 @@ public static class FederationQuery
             }
         }
 
-        return Group(chosen.Values);
+        var result = new List<MetricFamily>(families.Count);
+        foreach (var family in families.Values) result.Add(family.Build());
+        result.Sort(static (a, b) => string.CompareOrdinal(a.Name, b.Name));
+        return result;
 
         void Consider(IndexedSnapshot indexed, int index)
         {
@@ -57,9 +66,62 @@ public static class FederationQuery
             if (ts < minMs || ts > nowMs || StaleNaN.IsStale(sample.Value)) return;
             if (!MatchesAny(selectors, sample.Labels)) return;
             if (sample.TimestampMs is null) sample = sample with { TimestampMs = ts };
-            ref var slot = ref System.Runtime.InteropServices.CollectionsMarshal.GetValueRefOrAddDefault(chosen, sample.Labels, out var exists);
-            // The same series from two targets (for example two federated sources): the newest sample wins.
-            if (!exists || slot.Sample.TimestampMs < ts) slot = (sample, indexed.FamilyOf(index));
+
+            // Consecutive samples mostly share a name (the same interned string): skip the lookups then.
+            var name = sample.Labels.MetricName;
+            if (!ReferenceEquals(name, lastName))
+            {
+                var family = indexed.FamilyOf(index);
+                if (!familyOfName.TryGetValue(name, out last!))
+                {
+                    if (!families.TryGetValue(family.Name, out last!))
+                    {
+                        last = new FamilyBuilder(family);
+                        families.Add(family.Name, last);
+                    }
+                    familyOfName.Add(name, last);
+                }
+                last.Merge(family);
+                lastName = name;
+            }
+            last.Samples.Add(sample);
+        }
+    }
+
+    /// <summary>Collects one family's samples from every snapshot, then sorts and de-duplicates them.</summary>
+    private sealed class FamilyBuilder(MetricMetadata first)
+    {
+        private MetricMetadata _lastMerged = first;
+
+        public MetricMetadata Merged { get; private set; } = first;
+        public List<Sample> Samples { get; } = [];
+
+        public void Merge(MetricMetadata other)
+        {
+            if (ReferenceEquals(other, _lastMerged) || ReferenceEquals(other, Merged)) return;
+            // Only the type, help and unit merge; the family keeps the name it was created with.
+            Merged = FamilyResolver.Merge(Merged, other);
+            _lastMerged = other;
+        }
+
+        public MetricFamily Build()
+        {
+            var samples = Samples;
+            samples.Sort(new SeriesOrder(Merged.Name, Merged.Type));
+            // The order puts equal label sets side by side: the same series from two snapshots (two
+            // federated sources, say) collapses to its newest sample, so no series is ever written twice.
+            var kept = 0;
+            for (var i = 0; i < samples.Count; i++)
+            {
+                if (kept > 0 && samples[kept - 1].Labels.Equals(samples[i].Labels))
+                {
+                    if (samples[i].TimestampMs > samples[kept - 1].TimestampMs) samples[kept - 1] = samples[i];
+                    continue;
+                }
+                samples[kept++] = samples[i];
+            }
+            samples.RemoveRange(kept, samples.Count - kept);
+            return new MetricFamily(Merged.Name, Merged.Type, Merged.Help, Merged.Unit, samples);
         }
     }
 
@@ -82,26 +144,5 @@ public static class FederationQuery
             names.Add(selector.MetricName);
         }
         return names;
-    }
-
-    private static List<MetricFamily> Group(IEnumerable<(Sample Sample, MetricMetadata Family)> chosen)
-    {
-        var families = new Dictionary<string, (MetricMetadata Meta, List<Sample> Samples)>(StringComparer.Ordinal);
-        foreach (var (sample, family) in chosen)
-        {
-            ref var slot = ref System.Runtime.InteropServices.CollectionsMarshal.GetValueRefOrAddDefault(families, family.Name, out var exists);
-            if (!exists) slot = (family, new List<Sample>());
-            else if (!ReferenceEquals(slot.Meta, family)) slot.Meta = FamilyResolver.Merge(slot.Meta, family);
-            slot.Samples.Add(sample);
-        }
-
-        var result = new List<MetricFamily>(families.Count);
-        foreach (var (name, (meta, samples)) in families)
-        {
-            samples.Sort(new SeriesOrder(name, meta.Type));
-            result.Add(new MetricFamily(name, meta.Type, meta.Help, meta.Unit, samples));
-        }
-        result.Sort(static (a, b) => string.CompareOrdinal(a.Name, b.Name));
-        return result;
     }
 }

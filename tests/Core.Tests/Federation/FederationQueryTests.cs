@@ -137,6 +137,19 @@ public sealed class FederationQueryTests
     }
 
     [Fact]
+    public void TargetsDisagreeingOnMetadataNeverProduceTheSameSeriesTwice()
+    {
+        // Target a says x is a histogram; target b exposes the same x_bucket series without any TYPE.
+        var a = Snapshot([S(1, Now - 10, "__name__", "x_bucket", "le", "1")], [new("x", MetricType.Histogram, "", "")]);
+        var b = Snapshot([S(2, Now - 5, "__name__", "x_bucket", "le", "1"), S(3, Now, "__name__", "x_bucket", "le", "2")]);
+        var families = Select([a, b], "{__name__=~\"x.*\"}");
+        var family = Assert.Single(families);
+        Assert.Equal("x", family.Name);
+        Assert.Equal(MetricType.Unknown, family.Type); // the targets disagree
+        Assert.Equal([2.0, 3.0], family.Samples.Select(s => s.Value)); // le="1" once, the newest
+    }
+
+    [Fact]
     public void OpenMetricsCounterFamiliesAreNamedAfterTheirTotalSeries()
     {
         var snapshot = Snapshot([S(5, Now, "__name__", "requests_total"), S(1, Now, "__name__", "requests_created")], [new("requests", MetricType.Counter, "reqs", "")]);
