@@ -87,17 +87,18 @@ public sealed class ScrapeCycle
         await Parallel.ForEachAsync(due, new ParallelOptions { MaxDegreeOfParallelism = _maxConcurrency, CancellationToken = cancellationToken },
             async (item, ct) =>
             {
-                var snapshot = await _scraper.ScrapeAsync(item.Target, ct).ConfigureAwait(false);
-                if (!snapshot.Up)
-                {
-                    Interlocked.Increment(ref failed);
-                    scrapeErrors.Add($"{item.Target.Job.JobName}/{item.Target.Labels.Get("instance")}: {snapshot.Error}");
-                }
-                SnapshotScraped?.Invoke(snapshot);
-
-                var record = new SnapshotRecord(item.Key, snapshot.ScrapeTimestampMs, snapshot.Up, snapshot.TargetLabels.ToString(), SnapshotCodec.Encode(snapshot));
+                var where = $"{item.Target.Job.JobName}/{item.Target.Labels.Get("instance")}";
                 try
                 {
+                    var snapshot = await _scraper.ScrapeAsync(item.Target, ct).ConfigureAwait(false);
+                    if (!snapshot.Up)
+                    {
+                        Interlocked.Increment(ref failed);
+                        scrapeErrors.Add($"{where}: {snapshot.Error}");
+                    }
+                    SnapshotScraped?.Invoke(snapshot);
+
+                    var record = new SnapshotRecord(item.Key, snapshot.ScrapeTimestampMs, snapshot.Up, snapshot.TargetLabels.ToString(), SnapshotCodec.Encode(snapshot));
                     if (await _store.UpsertAsync(record, ct).ConfigureAwait(false))
                     {
                         Interlocked.Increment(ref written);
@@ -107,7 +108,13 @@ public sealed class ScrapeCycle
                 }
                 catch (SnapshotStoreException ex)
                 {
-                    storageErrors.Add($"{item.Target.Job.JobName}/{item.Target.Labels.Get("instance")}: {ex.Message}");
+                    storageErrors.Add($"{where}: {ex.Message}");
+                }
+                catch (Exception ex) when (ex is not OperationCanceledException || !ct.IsCancellationRequested)
+                {
+                    // Anything unexpected for one target (a label set too large for a Table entity, say) is
+                    // that target's failure; the others still get stored and removed targets still deleted.
+                    storageErrors.Add($"{where}: {ex.GetType().Name}: {ex.Message}");
                 }
             }).ConfigureAwait(false);
 

@@ -20,6 +20,15 @@ internal static class FederateEndpoint
 {
     public const string TextContentType = "text/plain; version=0.0.4; charset=utf-8";
 
+    /// <summary>At most 1000 form values of 64 KiB each (a selector is refused past 16 KiB anyway).</summary>
+    private static readonly Microsoft.AspNetCore.Http.Features.FormOptions FormLimits = new()
+    {
+        ValueCountLimit = 1000,
+        ValueLengthLimit = 64 * 1024,
+        KeyLengthLimit = 1024,
+        MultipartBodyLengthLimit = 16 * 1024 * 1024,
+    };
+
     public static async Task HandleAsync(HttpContext context, FederationService federation, AppMetrics metrics, ILogger<FederationService> logger)
     {
         var started = Stopwatch.GetTimestamp();
@@ -39,8 +48,8 @@ internal static class FederateEndpoint
         {
             try
             {
-                // ASP.NET's form limits (1024 values, 4 MiB a value) bound what a hostile POST can make us hold.
-                var form = await request.ReadFormAsync(context.RequestAborted);
+                // Form limits bound what a hostile POST can make us hold and parse.
+                var form = await request.ReadFormAsync(FormLimits, context.RequestAborted);
                 AddAll(matches, form["match[]"]);
             }
             catch (Exception ex) when (ex is InvalidDataException or BadHttpRequestException)

@@ -44,6 +44,12 @@ internal static class ScrapeTimerEndpoint
             logs.Add("storage unreachable: " + ex.Message);
             status = StatusCodes.Status500InternalServerError;
         }
+        catch (Exception ex) when (ex is not OperationCanceledException || !context.RequestAborted.IsCancellationRequested)
+        {
+            // Whatever happens, the host gets the JSON object it waits for (an empty body would hang it).
+            logs.Add($"scrape run failed: {ex.GetType().Name}: {ex.Message}");
+            status = StatusCodes.Status500InternalServerError;
+        }
 
         context.Response.StatusCode = status;
         context.Response.ContentType = "application/json";

@@ -35,6 +35,11 @@ internal sealed class LocalScheduler(AppSettings settings, ScrapeRunner runner, 
             {
                 // Already logged by the runner; the next occurrence tries again.
             }
+            catch (Exception ex) when (ex is not OperationCanceledException)
+            {
+                // A background service that throws stops the whole host (and /federate with it): log, go on.
+                logger.LogError(ex, "local scheduler: scrape run failed; trying again at the next occurrence");
+            }
         }
     }
 }
