@@ -90,12 +90,15 @@ public static partial class PrometheusTextWriter
         output.Advance(n);
     }
 
-    /// <summary>The 0.0.4 TYPE word; OpenMetrics-only types map to their nearest 0.0.4 type.</summary>
+    /// <summary>
+    /// The 0.0.4 TYPE word; OpenMetrics-only types map to their nearest 0.0.4 type. A gauge histogram's
+    /// series are <c>_gsum</c>/<c>_gcount</c>, which a 0.0.4 <c>histogram</c> cannot have, so it is untyped.
+    /// </summary>
     private static ReadOnlySpan<byte> TypeName(MetricType type) => type switch
     {
         MetricType.Counter => "counter"u8,
         MetricType.Gauge => "gauge"u8,
-        MetricType.Histogram or MetricType.GaugeHistogram => "histogram"u8,
+        MetricType.Histogram => "histogram"u8,
         MetricType.Summary => "summary"u8,
         MetricType.Info or MetricType.StateSet => "gauge"u8,
         _ => "untyped"u8,

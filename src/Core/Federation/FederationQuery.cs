@@ -30,16 +30,15 @@ public static class FederationQuery
 
         var minMs = nowMs - (long)lookback.TotalMilliseconds;
         var names = FixedNames(selectors);
+        var list = snapshots as IReadOnlyCollection<IndexedSnapshot> ?? snapshots.ToList();
+        var familyOfName = ChooseFamilies(list, names);
         var families = new Dictionary<string, FamilyBuilder>(StringComparer.Ordinal);
-        // Every series of one name goes to one family, even when targets disagree on its metadata (one
-        // says histogram x, another has no TYPE for x_bucket): otherwise a series could be written twice.
-        var familyOfName = new Dictionary<string, FamilyBuilder>(StringComparer.Ordinal);
         string? lastName = null;
         FamilyBuilder last = null!;
 
-        foreach (var indexed in snapshots)
+        foreach (var indexed in list)
         {
-            lastName = null; // a new snapshot may resolve the same name to different metadata
+            lastName = null; // each snapshot brings its own metadata to merge
             var samples = indexed.Snapshot.Samples;
             if (names is null)
             {
@@ -71,21 +70,52 @@ public static class FederationQuery
             var name = sample.Labels.MetricName;
             if (!ReferenceEquals(name, lastName))
             {
-                var family = indexed.FamilyOf(index);
-                if (!familyOfName.TryGetValue(name, out last!))
+                var chosen = familyOfName[name];
+                if (!families.TryGetValue(chosen.Name, out last!))
                 {
-                    if (!families.TryGetValue(family.Name, out last!))
-                    {
-                        last = new FamilyBuilder(family);
-                        families.Add(family.Name, last);
-                    }
-                    familyOfName.Add(name, last);
+                    last = new FamilyBuilder(chosen);
+                    families.Add(chosen.Name, last);
                 }
-                last.Merge(family);
+                // Metadata counts only from snapshots that put this name in the same family.
+                var own = indexed.FamilyOf(index);
+                if (own.Name == chosen.Name) last.Merge(own);
                 lastName = name;
             }
             last.Samples.Add(sample);
         }
+    }
+
+    /// <summary>
+    /// Decides, for every metric name, the one family all its series are written under, whatever the order
+    /// of the snapshots: a family some target declared (histogram <c>x</c> for <c>x_bucket</c>) wins over the
+    /// untyped fallback of a target that sent no TYPE. Otherwise the same series could land in two families.
+    /// </summary>
+    private static Dictionary<string, MetricMetadata> ChooseFamilies(IEnumerable<IndexedSnapshot> snapshots, HashSet<string>? names)
+    {
+        var chosen = new Dictionary<string, MetricMetadata>(StringComparer.Ordinal);
+        foreach (var indexed in snapshots)
+        {
+            if (names is null)
+            {
+                foreach (var (name, family) in indexed.FamilyByName) Offer(name, family);
+            }
+            else
+            {
+                foreach (var name in names)
+                {
+                    if (indexed.FamilyByName.TryGetValue(name, out var family)) Offer(name, family);
+                }
+            }
+        }
+        return chosen;
+
+        void Offer(string name, MetricMetadata family)
+        {
+            ref var slot = ref System.Runtime.InteropServices.CollectionsMarshal.GetValueRefOrAddDefault(chosen, name, out var exists);
+            if (!exists || (IsFallback(slot!, name) && !IsFallback(family, name))) slot = family;
+        }
+
+        static bool IsFallback(MetricMetadata family, string name) => family.Type == MetricType.Unknown && family.Name == name;
     }
 
     /// <summary>Collects one family's samples from every snapshot, then sorts and de-duplicates them.</summary>

@@ -12,7 +12,6 @@ namespace FedFunctions.Core.Federation;
 public sealed class FederationService
 {
     private readonly SnapshotCache _cache;
-    private readonly FederationConfig _config;
     private readonly TimeProvider _time;
 
     /// <summary>Creates the service.</summary>
@@ -21,12 +20,22 @@ public sealed class FederationService
         ArgumentNullException.ThrowIfNull(cache);
         ArgumentNullException.ThrowIfNull(config);
         _cache = cache;
-        _config = config;
         Lookback = lookback;
         _time = timeProvider ?? TimeProvider.System;
 
         // Prometheus adds instance="" when the external labels do not set it, so federated series that
         // lack an instance do not get the federating server's target instance (issue #2488).
+        foreach (var target in config.Targets())
+        {
+            var job = target.Labels.Get("job");
+            if (!_partitionsByJobLabel.TryGetValue(job, out var partitions)) _partitionsByJobLabel[job] = partitions = new HashSet<string>(StringComparer.Ordinal);
+            partitions.Add(target.Job.JobName);
+        }
+        foreach (var scrapeConfig in config.ScrapeConfigs)
+        {
+            if (scrapeConfig.HonorLabels || scrapeConfig.MetricRelabelConfigs.Any(MayWriteJob)) _anyJobPartitions.Add(scrapeConfig.JobName);
+        }
+
         var external = config.Global.ExternalLabels.ToList();
         if (!config.Global.ExternalLabels.Has("instance")) external.Add(new Label("instance", ""));
         ExternalLabels = ExternalLabels.Create(external);
@@ -49,23 +58,29 @@ public sealed class FederationService
     }
 
     /// <summary>
-    /// The partitions (config jobs) worth reading, or null for all. A selector with <c>job="x"</c> can only
-    /// match snapshots of job x, except for jobs with <c>honor_labels: true</c>, whose series keep the
-    /// job label they were scraped with (a federated Prometheus' series, say).
+    /// The partitions (config jobs) worth reading, or null for all. Snapshots are stored per config job, but
+    /// a series' <c>job</c> label is the target's, which a static label or <c>relabel_configs</c> may have
+    /// set to anything; <c>honor_labels</c> keeps the job a federated series was scraped with, and
+    /// <c>metric_relabel_configs</c> may rewrite it. So a selector with <c>job="x"</c> reads the partitions
+    /// whose targets carry <c>job="x"</c>, plus every partition whose series may carry any job.
     /// </summary>
     internal IReadOnlyCollection<string>? JobsThatCanMatch(IReadOnlyList<Selector> selectors)
     {
-        var jobs = new HashSet<string>(StringComparer.Ordinal);
+        var partitions = new HashSet<string>(_anyJobPartitions, StringComparer.Ordinal);
         foreach (var selector in selectors)
         {
             var job = selector.Matchers.FirstOrDefault(m => m.Name == "job" && m.Type == Selectors.MatchType.Equal && m.Value.Length > 0);
             if (job is null) return null;
-            jobs.Add(job.Value);
+            if (_partitionsByJobLabel.TryGetValue(job.Value, out var own)) partitions.UnionWith(own);
         }
-        foreach (var scrapeConfig in _config.ScrapeConfigs)
-        {
-            if (scrapeConfig.HonorLabels) jobs.Add(scrapeConfig.JobName);
-        }
-        return jobs;
+        return partitions;
     }
+
+    private readonly Dictionary<string, HashSet<string>> _partitionsByJobLabel = new(StringComparer.Ordinal);
+    private readonly HashSet<string> _anyJobPartitions = new(StringComparer.Ordinal);
+
+    private static bool MayWriteJob(Relabeling.RelabelConfig rule) =>
+        rule.Action == Relabeling.RelabelAction.LabelMap ||
+        (rule.Action is Relabeling.RelabelAction.Replace or Relabeling.RelabelAction.HashMod or Relabeling.RelabelAction.Lowercase or Relabeling.RelabelAction.Uppercase
+         && (rule.TargetLabel == "job" || rule.TargetLabel.Contains('$', StringComparison.Ordinal)));
 }

@@ -38,7 +38,11 @@ public sealed class IndexedSnapshot
             _familyOfSample[i] = families[name];
         }
         _samplesByName = byName.ToDictionary(kv => kv.Key, kv => kv.Value.ToArray(), StringComparer.Ordinal);
+        FamilyByName = families;
     }
+
+    /// <summary>The family each metric name of this snapshot is written under.</summary>
+    public IReadOnlyDictionary<string, MetricMetadata> FamilyByName { get; }
 
     /// <summary>The snapshot itself.</summary>
     public TargetSnapshot Snapshot { get; }

@@ -27,7 +27,10 @@ internal sealed class SeriesOrder(string familyName, MetricType type) : ICompare
         c = SuffixRank(xName).CompareTo(SuffixRank(yName));
         if (c != 0) return c;
         c = Bound(x.Labels).CompareTo(Bound(y.Labels));
-        return c != 0 ? c : string.CompareOrdinal(x.Labels.Get(_boundLabel), y.Labels.Get(_boundLabel));
+        if (c != 0) return c;
+        c = string.CompareOrdinal(x.Labels.Get(_boundLabel), y.Labels.Get(_boundLabel));
+        // Last, the name itself: 0 must mean "the same series", or duplicates would not end up side by side.
+        return c != 0 ? c : string.CompareOrdinal(xName, yName);
     }
 
     private int SuffixRank(string name)

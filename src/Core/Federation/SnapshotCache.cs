@@ -37,7 +37,8 @@ public sealed class SnapshotCache
             foreach (var job in jobs) versions.AddRange(await _store.ListVersionsAsync(job, cancellationToken).ConfigureAwait(false));
         }
 
-        var stale = versions.Where(v => !_entries.TryGetValue(v.Key, out var e) || e.ScrapeTimestampMs != v.ScrapeTimestampMs).ToList();
+        var stale = versions.Where(v => (!_entries.TryGetValue(v.Key, out var e) || e.ScrapeTimestampMs != v.ScrapeTimestampMs) &&
+                                        !(_corruptVersions.TryGetValue(v.Key, out var bad) && bad == v.ScrapeTimestampMs)).ToList();
         if (stale.Count > 0) await RefreshAsync(stale, jobs, cancellationToken).ConfigureAwait(false);
 
         // Forget targets that are gone from storage (deleted from the config), within the listed scope.
@@ -45,6 +46,10 @@ public sealed class SnapshotCache
         foreach (var key in _entries.Keys)
         {
             if (!listed.Contains(key) && (jobs is null || jobs.Contains(key.Job))) _entries.TryRemove(key, out _);
+        }
+        foreach (var key in _corruptVersions.Keys)
+        {
+            if (!listed.Contains(key) && (jobs is null || jobs.Contains(key.Job))) _corruptVersions.TryRemove(key, out _);
         }
 
         var result = new List<IndexedSnapshot>(versions.Count);
@@ -80,6 +85,8 @@ public sealed class SnapshotCache
     private void Store(SnapshotRecord record)
     {
         if (_entries.TryGetValue(record.Key, out var existing) && existing.ScrapeTimestampMs >= record.ScrapeTimestampMs) return;
+        // An unreadable version is decoded (and reported) once, not on every request until it is rescraped.
+        if (_corruptVersions.TryGetValue(record.Key, out var bad) && bad == record.ScrapeTimestampMs) return;
         TargetSnapshot decoded;
         try
         {
@@ -88,12 +95,18 @@ public sealed class SnapshotCache
         catch (SnapshotFormatException ex)
         {
             // One unreadable snapshot must not take the other targets down with it: skip it and report.
+            _corruptVersions[record.Key] = record.ScrapeTimestampMs;
+            _entries.TryRemove(record.Key, out _);
             Interlocked.Increment(ref _corrupt);
             CorruptSnapshot?.Invoke(record.Key, ex);
             return;
         }
-        _entries[record.Key] = (record.ScrapeTimestampMs, new IndexedSnapshot(decoded));
+        var entry = (record.ScrapeTimestampMs, new IndexedSnapshot(decoded));
+        // Concurrent requests may refresh the same target: the newer version always wins.
+        _entries.AddOrUpdate(record.Key, entry, (_, current) => current.ScrapeTimestampMs >= entry.ScrapeTimestampMs ? current : entry);
     }
+
+    private readonly ConcurrentDictionary<TargetKey, long> _corruptVersions = new();
 
     private long _corrupt;
 

@@ -142,11 +142,27 @@ public sealed class FederationQueryTests
         // Target a says x is a histogram; target b exposes the same x_bucket series without any TYPE.
         var a = Snapshot([S(1, Now - 10, "__name__", "x_bucket", "le", "1")], [new("x", MetricType.Histogram, "", "")]);
         var b = Snapshot([S(2, Now - 5, "__name__", "x_bucket", "le", "1"), S(3, Now, "__name__", "x_bucket", "le", "2")]);
-        var families = Select([a, b], "{__name__=~\"x.*\"}");
-        var family = Assert.Single(families);
-        Assert.Equal("x", family.Name);
-        Assert.Equal(MetricType.Unknown, family.Type); // the targets disagree
-        Assert.Equal([2.0, 3.0], family.Samples.Select(s => s.Value)); // le="1" once, the newest
+        foreach (var order in new[] { new[] { a, b }, [b, a] })
+        {
+            // Whatever the order: the declared family wins over b's untyped fallback, and b has no say on its type.
+            var family = Assert.Single(Select(order, "{__name__=~\"x.*\"}"));
+            Assert.Equal("x", family.Name);
+            Assert.Equal(MetricType.Histogram, family.Type);
+            Assert.Equal([2.0, 3.0], family.Samples.Select(s => s.Value)); // le="1" once, the newest
+        }
+    }
+
+    [Fact]
+    public void SeriesThatCompareEqualApartFromTheirNameAreStillKeptApart()
+    {
+        // _sum and _gsum rank alike in a gauge histogram family; the order still tells them apart, so the
+        // duplicate x_sum from two snapshots collapses to one line and x_gsum stays.
+        MetricMetadata[] metadata = [new("x", MetricType.GaugeHistogram, "", "")];
+        var a = Snapshot([S(1, Now - 10, "__name__", "x_sum", "a", "1"), S(2, Now, "__name__", "x_gsum", "a", "1")], metadata);
+        var b = Snapshot([S(3, Now - 5, "__name__", "x_sum", "a", "1")], metadata);
+        var family = Assert.Single(Select([a, b], "{a=\"1\"}"));
+        Assert.Equal(["x_gsum", "x_sum"], family.Samples.Select(s => s.Labels.MetricName).Order(StringComparer.Ordinal));
+        Assert.Equal(3, family.Samples.Single(s => s.Labels.MetricName == "x_sum").Value);
     }
 
     [Fact]

@@ -21,11 +21,20 @@ public sealed class FederationServiceTests
           - job_name: federate
             honor_labels: true
             static_configs: [{targets: ['b:1']}]
+          - job_name: relabelled
+            static_configs: [{targets: ['c:1'], labels: {job: web}}]
+          - job_name: rewritten
+            static_configs: [{targets: ['d:1']}]
+            metric_relabel_configs:
+              - source_labels: [service]
+                target_label: job
         """;
 
     [Theory]
-    [InlineData(new[] { "{job=\"node\"}" }, "federate,node")]          // honor_labels jobs may hold any job label
-    [InlineData(new[] { "up{job=\"x\"}", "{job=\"node\"}" }, "federate,node,x")]
+    [InlineData(new[] { "{job=\"node\"}" }, "federate,node,rewritten")]   // honor_labels and job-rewriting jobs may hold any job
+    [InlineData(new[] { "up{job=\"x\"}", "{job=\"node\"}" }, "federate,node,rewritten")]
+    [InlineData(new[] { "up{job=\"web\"}" }, "federate,relabelled,rewritten")] // a static job label, not the job name
+    [InlineData(new[] { "up{job=\"relabelled\"}" }, "federate,rewritten")]
     [InlineData(new[] { "{job=~\"node\"}" }, null)]                    // regex: every partition
     [InlineData(new[] { "up", "{job=\"node\"}" }, null)]               // one selector without job: every partition
     [InlineData(new[] { "{job=\"\"}" }, null)]                         // matches series without a job
@@ -90,6 +99,14 @@ public sealed class SnapshotCacheTests(AzuriteServer azurite)
         Assert.Equal("good", Assert.Single(snapshots).Snapshot.TargetLabels.Get("instance"));
         Assert.Equal([new TargetKey("node", "bad")], reported);
         Assert.Equal(1, cache.CorruptSnapshots);
+
+        // The same bad version is not fetched, decoded and reported again on every request.
+        Assert.Single(await cache.GetAsync(null));
+        Assert.Single(reported);
+
+        // Once the target is scraped again it is served.
+        await store.UpsertAsync(Snapshots.Record("node", "bad", 2000, value: 9));
+        Assert.Equal(2, (await cache.GetAsync(null)).Count);
     }
 }
 

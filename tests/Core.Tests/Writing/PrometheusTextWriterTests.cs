@@ -43,7 +43,7 @@ public class PrometheusTextWriterTests
     [InlineData(MetricType.Gauge, "gauge")]
     [InlineData(MetricType.Unknown, "untyped")]
     [InlineData(MetricType.Histogram, "histogram")]
-    [InlineData(MetricType.GaugeHistogram, "histogram")]
+    [InlineData(MetricType.GaugeHistogram, "untyped")]
     [InlineData(MetricType.Summary, "summary")]
     [InlineData(MetricType.Info, "gauge")]
     [InlineData(MetricType.StateSet, "gauge")]
@@ -76,7 +76,7 @@ public class PrometheusTextWriterTests
     public void GaugeHistogramAlsoMovesLe()
     {
         var family = new MetricFamily("q", MetricType.GaugeHistogram, "", "", [S(2, null, "__name__", "q_bucket", "a", "x", "le", "1")]);
-        Assert.Equal("# TYPE q histogram\nq_bucket{a=\"x\",le=\"1\"} 2\n", Write(family, NoExternal));
+        Assert.Equal("# TYPE q untyped\nq_bucket{a=\"x\",le=\"1\"} 2\n", Write(family, NoExternal));
     }
 
     [Fact]
