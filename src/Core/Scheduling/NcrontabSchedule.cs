@@ -22,6 +22,22 @@ public sealed class NcrontabSchedule
     public string Expression { get; }
 
     /// <summary>Parse reads a six-field NCRONTAB (or five-field cron) expression.</summary>
+    private static readonly string[] MonthAndDayNames =
+        ["JAN", "FEB", "MAR", "APR", "MAY", "JUN", "JUL", "AUG", "SEP", "OCT", "NOV", "DEC", "SUN", "MON", "TUE", "WED", "THU", "FRI", "SAT"];
+
+    private static string? UnsupportedSyntax(string text)
+    {
+        if (text.StartsWith('@')) return "@";
+        foreach (var field in text.Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries))
+        {
+            var rest = field.ToUpperInvariant();
+            foreach (var name in MonthAndDayNames) rest = rest.Replace(name, "", StringComparison.Ordinal);
+            var index = rest.IndexOfAny(['L', 'W', '#', '?']);
+            if (index >= 0) return rest[index].ToString();
+        }
+        return null;
+    }
+
     /// <exception cref="ConfigException">The expression is empty or invalid; the message says why.</exception>
     public static NcrontabSchedule Parse(string expression)
     {
@@ -29,9 +45,12 @@ public sealed class NcrontabSchedule
             throw new ConfigException("invalid schedule \"\": expected six NCRONTAB fields \"{second} {minute} {hour} {day} {month} {day-of-week}\"", null, "ScrapeSchedule");
         var text = expression.Trim();
         var fields = text.Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries).Length;
+        // Cronos knows more than the Functions host's NCRONTAB does: a schedule that runs here but disables
+        // the timer in Azure ("@hourly", "L", "W", "#", "?") is refused up front.
+        if (UnsupportedSyntax(text) is { } unsupported)
+            throw new ConfigException($"invalid schedule \"{text}\": \"{unsupported}\" is not NCRONTAB syntax the Azure Functions timer accepts", null, "ScrapeSchedule");
         CronFormat format;
-        if (text.StartsWith('@')) format = CronFormat.Standard;
-        else if (fields == 6) format = CronFormat.IncludeSeconds;
+        if (fields == 6) format = CronFormat.IncludeSeconds;
         else if (fields == 5) format = CronFormat.Standard;
         else
             throw new ConfigException(

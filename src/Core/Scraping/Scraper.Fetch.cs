@@ -114,7 +114,8 @@ public sealed partial class Scraper
                 if (used == buffer.Length)
                 {
                     if (buffer.Length >= Array.MaxLength) throw BodyTooLarge();
-                    var bigger = ArrayPool<byte>.Shared.Rent((int)Math.Min((long)buffer.Length * 2, Array.MaxLength));
+                    // Never grow past limit + 1 byte: one byte over is enough to know the body is too large.
+                    var bigger = ArrayPool<byte>.Shared.Rent((int)Math.Min(Math.Min((long)buffer.Length * 2, limit + 1), Array.MaxLength));
                     buffer.AsSpan(0, used).CopyTo(bigger);
                     ArrayPool<byte>.Shared.Return(buffer);
                     buffer = bigger;

@@ -77,8 +77,8 @@ public sealed record AppSettings
         }
 
         var table = Get(getSetting, "Federation__SnapshotTable") ?? "fedsnapshots";
-        if (!System.Text.RegularExpressions.Regex.IsMatch(table, "^[A-Za-z][A-Za-z0-9]{2,62}$"))
-            throw new ConfigException($"setting Federation__SnapshotTable: \"{table}\" is not a valid table name (3-63 letters and digits, starting with a letter)");
+        if (!System.Text.RegularExpressions.Regex.IsMatch(table, "^[A-Za-z][A-Za-z0-9]{2,62}$") || table.Equals("tables", StringComparison.OrdinalIgnoreCase))
+            throw new ConfigException($"setting Federation__SnapshotTable: \"{table}\" is not a valid table name (3-63 letters and digits, starting with a letter; not \"tables\")");
         var container = Get(getSetting, "Federation__SnapshotContainer") ?? "fedsnapshots";
         if (!System.Text.RegularExpressions.Regex.IsMatch(container, "^[a-z0-9](?!.*--)[a-z0-9-]{1,61}[a-z0-9]$"))
             throw new ConfigException($"setting Federation__SnapshotContainer: \"{container}\" is not a valid blob container name (3-63 lower-case letters, digits and single hyphens)");

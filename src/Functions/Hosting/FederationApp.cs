@@ -40,7 +40,16 @@ public static class FederationApp
         ArgumentNullException.ThrowIfNull(getSetting);
         var settings = AppSettings.Read(getSetting);
         var config = FederationConfig.Load(settings.ConfigPath);
-        var store = SnapshotStore.FromSettings(getSetting, new SnapshotStoreOptions { TableName = settings.SnapshotTable, ContainerName = settings.SnapshotContainer });
+        SnapshotStore store;
+        try
+        {
+            store = SnapshotStore.FromSettings(getSetting, new SnapshotStoreOptions { TableName = settings.SnapshotTable, ContainerName = settings.SnapshotContainer });
+        }
+        catch (Exception ex) when (ex is InvalidOperationException or ArgumentException)
+        {
+            // Wrong storage settings are a configuration mistake: stop at start-up and say which setting.
+            throw new ConfigException(ex.Message, ex);
+        }
 
         var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = args });
         builder.Logging.ClearProviders();

@@ -25,7 +25,8 @@ public sealed class NcrontabScheduleTests
         { "0 0 0 * * MON", Base, new DateTimeOffset(2026, 3, 16, 0, 0, 0, TimeSpan.Zero) },
         // Input with an offset is evaluated in UTC (10:20:30+02:00 = 08:20:30Z).
         { "0 0 * * * *", new DateTimeOffset(2026, 3, 14, 10, 20, 30, TimeSpan.FromHours(2)), new DateTimeOffset(2026, 3, 14, 9, 0, 0, TimeSpan.Zero) },
-        { "@hourly", Base, new DateTimeOffset(2026, 3, 14, 11, 0, 0, TimeSpan.Zero) },
+        // Names are fine even when they contain letters that are special elsewhere (JUL, WED).
+        { "0 0 0 1 JUL WED", Base, new DateTimeOffset(2026, 7, 1, 0, 0, 0, TimeSpan.Zero) },
     };
 
     [Theory]
@@ -45,6 +46,11 @@ public sealed class NcrontabScheduleTests
     [InlineData("61 * * * * *", "invalid schedule \"61 * * * * *\"")]
     [InlineData("0 * * * * FOO", "invalid schedule")]
     [InlineData("a b c d e f", "invalid schedule")]
+    // Cronos runs these, the Functions host's NCRONTAB does not: refused so local and Azure agree.
+    [InlineData("@hourly", "\"@\" is not NCRONTAB syntax")]
+    [InlineData("0 0 12 L * *", "\"L\" is not NCRONTAB syntax")]
+    [InlineData("0 0 12 15W * *", "\"W\" is not NCRONTAB syntax")]
+    [InlineData("0 0 12 ? * MON#2", "\"?\" is not NCRONTAB syntax")]
     public void InvalidExpressionsGiveClearMessages(string expression, string expected)
     {
         var ex = Assert.Throws<ConfigException>(() => NcrontabSchedule.Parse(expression));
