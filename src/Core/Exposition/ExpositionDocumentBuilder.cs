@@ -57,19 +57,11 @@ internal sealed class ExpositionDocumentBuilder
         AddLabel(Label.MetricName, metricName);
         var labels = _labels.AsSpan(0, _labelCount);
 
-        // Insertion sort: label sets are small and often already (nearly) sorted.
+        SortByName(labels);
         var nonEmpty = 0;
-        for (var i = 0; i < labels.Length; i++)
+        foreach (var label in labels)
         {
-            var current = labels[i];
-            if (current.Value.Length > 0) nonEmpty++;
-            var j = i - 1;
-            while (j >= 0 && string.CompareOrdinal(labels[j].Name, current.Name) > 0)
-            {
-                labels[j + 1] = labels[j];
-                j--;
-            }
-            labels[j + 1] = current;
+            if (label.Value.Length > 0) nonEmpty++;
         }
         for (var i = 1; i < labels.Length; i++)
         {
@@ -90,6 +82,31 @@ internal sealed class ExpositionDocumentBuilder
         }
         else (_duplicates ??= []).Add(set);
         return null;
+    }
+
+    // Below this many labels insertion sort wins (sets are small and often already sorted); above it a
+    // hostile line of many labels in reverse order would make it quadratic.
+    private const int InsertionSortLimit = 16;
+
+    /// <summary>Sorts labels by name (ordinal); equal names end up adjacent, which is all the duplicate check needs.</summary>
+    private static void SortByName(Span<Label> labels)
+    {
+        if (labels.Length > InsertionSortLimit)
+        {
+            labels.Sort(static (a, b) => string.CompareOrdinal(a.Name, b.Name));
+            return;
+        }
+        for (var i = 1; i < labels.Length; i++)
+        {
+            var current = labels[i];
+            var j = i - 1;
+            while (j >= 0 && string.CompareOrdinal(labels[j].Name, current.Name) > 0)
+            {
+                labels[j + 1] = labels[j];
+                j--;
+            }
+            labels[j + 1] = current;
+        }
     }
 
     // Rare (a federated instance="" is the usual case), so kept out of the sample itself.

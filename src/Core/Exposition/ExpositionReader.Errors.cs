@@ -2,6 +2,7 @@ using System.Diagnostics.CodeAnalysis;
 using System.Globalization;
 using System.Runtime.CompilerServices;
 using System.Text;
+using FedFunctions.Core.Model;
 
 namespace FedFunctions.Core.Exposition;
 
@@ -51,9 +52,9 @@ internal ref partial struct ExpositionReader
     private readonly int TokenEndForError(int at)
     {
         if (at >= _buf.Length) return _buf.Length;
-        if (IsLabelNameStart(_buf[at]) || IsDigit(_buf[at]))
+        if (LegacyNames.IsLabelNameStart(_buf[at]) || IsDigit(_buf[at]))
         {
-            var n = _buf[at..].IndexOfAnyExcept(MetricNameChars);
+            var n = _buf[at..].IndexOfAnyExcept(LegacyNames.MetricNameBytes);
             return n < 0 ? _buf.Length : at + n;
         }
         return System.Text.Rune.DecodeFromUtf8(_buf[at..], out _, out var consumed) == System.Buffers.OperationStatus.Done ? at + consumed : at + 1;

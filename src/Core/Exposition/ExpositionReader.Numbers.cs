@@ -20,11 +20,18 @@ internal ref partial struct ExpositionReader
     /// <summary>Parses a sample value; a NaN becomes Prometheus' normal NaN so it can never be a stale marker.</summary>
     private readonly double ParseValue(int start, int end)
     {
+        var value = ParseFloatToken(start, end);
+        return double.IsNaN(value) ? BitConverter.UInt64BitsToDouble(StaleNaN.NormalBits) : value;
+    }
+
+    /// <summary>Parses the float token <c>[start, end)</c> as Prometheus does, or fails the record with Go's message.</summary>
+    private readonly double ParseFloatToken(int start, int end)
+    {
         var token = _buf[start..end];
         if (token.ContainsAny(UnsupportedFloatChars)) ThrowWhileParsing("unsupported character in float", end);
         if (!TryParseGoFloat(token, out var value, out var outOfRange))
             ThrowWhileParsing($"strconv.ParseFloat: parsing {GoQuote(token)}: {(outOfRange ? "value out of range" : "invalid syntax")}", end);
-        return double.IsNaN(value) ? BitConverter.UInt64BitsToDouble(StaleNaN.NormalBits) : value;
+        return value;
     }
 
     /// <summary>Parses a text 0.0.4 timestamp: decimal digits, an int64 of milliseconds.</summary>
@@ -44,14 +51,10 @@ internal ref partial struct ExpositionReader
     /// <summary>Parses an OpenMetrics timestamp (float seconds) into milliseconds, truncating like <c>int64(ts*1000)</c>.</summary>
     private readonly long ParseSecondsAsMillis(int start, int end)
     {
-        var token = _buf[start..end];
-        if (token.ContainsAny(UnsupportedFloatChars)) ThrowWhileParsing("unsupported character in float", end);
-        if (!TryParseGoFloat(token, out var seconds, out var outOfRange))
-            ThrowWhileParsing($"strconv.ParseFloat: parsing {GoQuote(token)}: {(outOfRange ? "value out of range" : "invalid syntax")}", end);
-        var millis = seconds * 1000;
+        var millis = ParseFloatToken(start, end) * 1000;
         // NaN/Inf are invalid; so is anything an int64 cannot hold.
         if (!(millis > -9.2233720368547758E18 && millis < 9.2233720368547758E18))
-            ThrowWhileParsing($"invalid timestamp {GoQuote(token)}", end);
+            ThrowWhileParsing($"invalid timestamp {GoQuote(_buf[start..end])}", end);
         return (long)millis;
     }
 

@@ -20,7 +20,7 @@ internal ref partial struct ExpositionReader
             {
                 if (ReadOpenMetricsDescriptor()) return;
             }
-            else if (c == '{' || IsMetricNameStart(c))
+            else if (c == '{' || LegacyNames.IsMetricNameStart(c))
             {
                 ReadOpenMetricsSample();
             }
@@ -69,7 +69,7 @@ internal ref partial struct ExpositionReader
         switch (keyword)
         {
             case "TYPE":
-                _doc.SetType(family, ParseOpenMetricsType(text));
+                _doc.SetType(family, ParseType(text));
                 break;
             case "HELP":
                 if (!Utf8.IsValid(text)) ThrowAtRecord($"help text {GoQuote(text)} is not a valid utf8 string");
@@ -86,20 +86,6 @@ internal ref partial struct ExpositionReader
                 break;
         }
         return false;
-    }
-
-    private readonly MetricType ParseOpenMetricsType(ReadOnlySpan<byte> text)
-    {
-        if (text.SequenceEqual("counter"u8)) return MetricType.Counter;
-        if (text.SequenceEqual("gauge"u8)) return MetricType.Gauge;
-        if (text.SequenceEqual("histogram"u8)) return MetricType.Histogram;
-        if (text.SequenceEqual("gaugehistogram"u8)) return MetricType.GaugeHistogram;
-        if (text.SequenceEqual("summary"u8)) return MetricType.Summary;
-        if (text.SequenceEqual("info"u8)) return MetricType.Info;
-        if (text.SequenceEqual("stateset"u8)) return MetricType.StateSet;
-        if (text.SequenceEqual("unknown"u8)) return MetricType.Unknown;
-        ThrowAtRecord($"invalid metric type {GoQuote(text)}");
-        return default;
     }
 
     /// <summary>

@@ -20,7 +20,7 @@ internal ref partial struct ExpositionReader
             var c = _buf[_pos];
             if (c == '\n') _pos++; // blank line
             else if (c == '#') ReadTextComment();
-            else if (c == '{' || IsMetricNameStart(c)) ReadTextSample();
+            else if (c == '{' || LegacyNames.IsMetricNameStart(c)) ReadTextSample();
             else ThrowExpected("expected a valid start token", _pos);
         }
     }
@@ -47,30 +47,24 @@ internal ref partial struct ExpositionReader
         SkipBlanks();
         var family = ReadMetadataName(isHelp ? "expected metric name after HELP" : "expected metric name after TYPE");
 
-        // As promparse: the text is the rest of the line minus its first byte (the separating blank).
+        // As promlex: the name ends the line or one blank separates it from the text (`# HELP a.b` is an error,
+        // not HELP "b" for family "a").
+        if (!AtEnd && _buf[_pos] != '\n')
+        {
+            if (!IsBlank(_buf[_pos])) ThrowExpected(isHelp ? "expected text in HELP" : "expected text in TYPE", _pos);
+            _pos++;
+        }
         var lineEnd = LineEnd();
         var text = _buf[_pos..lineEnd];
-        if (text.Length > 0) text = text[1..];
         _pos = lineEnd < _buf.Length ? lineEnd + 1 : lineEnd;
 
         if (isType)
         {
-            _doc.SetType(family, ParseTextType(text));
+            _doc.SetType(family, ParseType(text));
             return;
         }
         if (!Utf8.IsValid(text)) ThrowAtRecord($"help text {GoQuote(text)} is not a valid utf8 string");
         _doc.SetHelp(family, Unescape(text, unescapeQuote: false));
-    }
-
-    private readonly MetricType ParseTextType(ReadOnlySpan<byte> text)
-    {
-        if (text.SequenceEqual("counter"u8)) return MetricType.Counter;
-        if (text.SequenceEqual("gauge"u8)) return MetricType.Gauge;
-        if (text.SequenceEqual("histogram"u8)) return MetricType.Histogram;
-        if (text.SequenceEqual("summary"u8)) return MetricType.Summary;
-        if (text.SequenceEqual("untyped"u8)) return MetricType.Unknown;
-        ThrowAtRecord($"invalid metric type {GoQuote(text)}");
-        return default;
     }
 
     /// <summary>

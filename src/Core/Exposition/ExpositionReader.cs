@@ -1,6 +1,7 @@
 using System.Buffers;
 using System.Runtime.CompilerServices;
 using System.Text.Unicode;
+using FedFunctions.Core.Model;
 
 namespace FedFunctions.Core.Exposition;
 
@@ -14,12 +15,6 @@ namespace FedFunctions.Core.Exposition;
 /// </summary>
 internal ref partial struct ExpositionReader
 {
-    private static readonly SearchValues<byte> MetricNameChars =
-        SearchValues.Create("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_:"u8);
-
-    private static readonly SearchValues<byte> LabelNameChars =
-        SearchValues.Create("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_"u8);
-
     private readonly ReadOnlySpan<byte> _buf;
     private readonly bool _openMetrics;
     private readonly ExpositionDocumentBuilder _doc;
@@ -46,12 +41,6 @@ internal ref partial struct ExpositionReader
 
     /// <summary>The byte at the cursor, or 0 at the end (0 is never a token start).</summary>
     private readonly byte Peek => _pos < _buf.Length ? _buf[_pos] : (byte)0;
-
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static bool IsMetricNameStart(byte c) => (uint)((c | 0x20) - 'a') <= 'z' - 'a' || c == '_' || c == ':';
-
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static bool IsLabelNameStart(byte c) => (uint)((c | 0x20) - 'a') <= 'z' - 'a' || c == '_';
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static bool IsDigit(byte c) => (uint)(c - '0') <= 9;
@@ -82,7 +71,7 @@ internal ref partial struct ExpositionReader
     /// <summary>Reads an unquoted metric name (the cursor is on a valid first character).</summary>
     private string ReadMetricName()
     {
-        var end = RunEnd(MetricNameChars);
+        var end = RunEnd(LegacyNames.MetricNameBytes);
         var name = _doc.GetString(_buf[_pos..end]);
         _pos = end;
         return name;
@@ -167,8 +156,33 @@ internal ref partial struct ExpositionReader
     {
         var c = Peek;
         if (c == '"') return ReadQuotedName(expected);
-        if (!IsMetricNameStart(c)) ThrowExpected(expected, _pos);
+        if (!LegacyNames.IsMetricNameStart(c)) ThrowExpected(expected, _pos);
         return ReadMetricName();
+    }
+
+    // The TYPE words of both grammars; text 0.0.4 knows only the first five ("untyped" there, "unknown" in OpenMetrics).
+    private static readonly (byte[] Word, MetricType Type, bool Text, bool OpenMetrics)[] TypeWords =
+    [
+        ("counter"u8.ToArray(), MetricType.Counter, true, true),
+        ("gauge"u8.ToArray(), MetricType.Gauge, true, true),
+        ("histogram"u8.ToArray(), MetricType.Histogram, true, true),
+        ("summary"u8.ToArray(), MetricType.Summary, true, true),
+        ("untyped"u8.ToArray(), MetricType.Unknown, true, false),
+        ("unknown"u8.ToArray(), MetricType.Unknown, false, true),
+        ("gaugehistogram"u8.ToArray(), MetricType.GaugeHistogram, false, true),
+        ("info"u8.ToArray(), MetricType.Info, false, true),
+        ("stateset"u8.ToArray(), MetricType.StateSet, false, true),
+    ];
+
+    /// <summary>Parses the type word of a TYPE line in the current grammar; an unknown word fails the record.</summary>
+    private readonly MetricType ParseType(ReadOnlySpan<byte> text)
+    {
+        foreach (var (word, type, inText, inOpenMetrics) in TypeWords)
+        {
+            if ((_openMetrics ? inOpenMetrics : inText) && text.SequenceEqual(word)) return type;
+        }
+        ThrowAtRecord($"invalid metric type {GoQuote(text)}");
+        return default;
     }
 
     /// <summary>
@@ -206,9 +220,9 @@ internal ref partial struct ExpositionReader
                 }
                 if (name.Length == 0) ThrowWhileParsing("empty label name", _pos);
             }
-            else if (IsLabelNameStart(c))
+            else if (LegacyNames.IsLabelNameStart(c))
             {
-                var end = RunEnd(LabelNameChars);
+                var end = RunEnd(LegacyNames.LabelNameBytes);
                 name = _doc.GetString(_buf[_pos..end]);
                 _pos = end;
             }

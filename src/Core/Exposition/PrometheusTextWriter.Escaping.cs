@@ -1,5 +1,6 @@
 using System.Buffers;
 using System.Text.Unicode;
+using FedFunctions.Core.Model;
 
 namespace FedFunctions.Core.Exposition;
 
@@ -14,19 +15,11 @@ public static partial class PrometheusTextWriter
         /// <summary>Characters escaped in HELP text (0.0.4 does not escape quotes there).</summary>
         public static readonly SearchValues<char> HelpSpecials = SearchValues.Create("\\\n");
 
-        private static readonly SearchValues<char> MetricNameChars =
-            SearchValues.Create("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_:");
+        /// <summary>Whether <paramref name="name"/> matches <c>^[a-zA-Z_:][a-zA-Z0-9_:]*$</c> (see <see cref="LegacyNames"/>).</summary>
+        public static bool IsLegacyMetricName(string name) => LegacyNames.IsMetricName(name);
 
-        private static readonly SearchValues<char> LabelNameChars =
-            SearchValues.Create("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_");
-
-        /// <summary>Whether <paramref name="name"/> matches <c>^[a-zA-Z_:][a-zA-Z0-9_:]*$</c>.</summary>
-        public static bool IsLegacyMetricName(string name) =>
-            name.Length > 0 && !char.IsAsciiDigit(name[0]) && !name.AsSpan().ContainsAnyExcept(MetricNameChars);
-
-        /// <summary>Whether <paramref name="name"/> matches <c>^[a-zA-Z_][a-zA-Z0-9_]*$</c>.</summary>
-        public static bool IsLegacyLabelName(string name) =>
-            name.Length > 0 && !char.IsAsciiDigit(name[0]) && !name.AsSpan().ContainsAnyExcept(LabelNameChars);
+        /// <summary>Whether <paramref name="name"/> matches <c>^[a-zA-Z_][a-zA-Z0-9_]*$</c> (see <see cref="LegacyNames"/>).</summary>
+        public static bool IsLegacyLabelName(string name) => LegacyNames.IsLabelName(name);
 
         /// <summary>Copies a string known to be ASCII.</summary>
         public static int WriteAscii(string text, Span<byte> destination)

@@ -256,6 +256,8 @@ public partial class ExpositionParserTests
         { "# HELP a\n", "" },
         { "# HELP a", "" },
         { "#   HELP   a   x\n", "  x" },
+        { "# HELP a\tafter tab\n", "after tab" },
+        { "# HELP \"a.b\" quoted name\n", "quoted name" },
     };
 
     [Theory]
