@@ -225,7 +225,7 @@ internal static partial class FederationConfigParser
         var list = new List<Label>();
         foreach (var (name, nameNode, value) in reader.Mapping(node, key, where))
         {
-            if (!LabelNames.IsValid(name))
+            if (!LegacyNames.IsLabelName(name))
                 throw reader.Fail(nameNode, key, $"\"{name}\" is not a valid label name in {key} in {where}");
             list.Add(new Label(name, reader.String(value, key, where)));
         }

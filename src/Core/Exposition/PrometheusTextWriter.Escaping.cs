@@ -6,7 +6,7 @@ namespace FedFunctions.Core.Exposition;
 
 public static partial class PrometheusTextWriter
 {
-    /// <summary>TextEscaping holds the name checks and escapes of the 0.0.4 text format.</summary>
+    /// <summary>TextEscaping holds the escapes of the 0.0.4 text format.</summary>
     private static class TextEscaping
     {
         /// <summary>Characters escaped in label values and quoted names.</summary>
@@ -14,12 +14,6 @@ public static partial class PrometheusTextWriter
 
         /// <summary>Characters escaped in HELP text (0.0.4 does not escape quotes there).</summary>
         public static readonly SearchValues<char> HelpSpecials = SearchValues.Create("\\\n");
-
-        /// <summary>Whether <paramref name="name"/> matches <c>^[a-zA-Z_:][a-zA-Z0-9_:]*$</c> (see <see cref="LegacyNames"/>).</summary>
-        public static bool IsLegacyMetricName(string name) => LegacyNames.IsMetricName(name);
-
-        /// <summary>Whether <paramref name="name"/> matches <c>^[a-zA-Z_][a-zA-Z0-9_]*$</c> (see <see cref="LegacyNames"/>).</summary>
-        public static bool IsLegacyLabelName(string name) => LegacyNames.IsLabelName(name);
 
         /// <summary>Copies a string known to be ASCII.</summary>
         public static int WriteAscii(string text, Span<byte> destination)

@@ -126,7 +126,7 @@ public static partial class PrometheusTextWriter
         var span = output.GetSpan(worst);
         var n = 0;
         var open = false;
-        if (TextEscaping.IsLegacyMetricName(name))
+        if (LegacyNames.IsMetricName(name))
         {
             n = TextEscaping.WriteAscii(name, span);
         }
@@ -200,7 +200,7 @@ public static partial class PrometheusTextWriter
     internal static int WriteLabelPair(in Label label, Span<byte> span)
     {
         int n;
-        if (TextEscaping.IsLegacyLabelName(label.Name))
+        if (LegacyNames.IsLabelName(label.Name))
         {
             n = TextEscaping.WriteAscii(label.Name, span);
         }
@@ -222,7 +222,7 @@ public static partial class PrometheusTextWriter
     }
 
     private static int WriteMetricName(string name, Span<byte> span) =>
-        TextEscaping.IsLegacyMetricName(name) ? TextEscaping.WriteAscii(name, span) : WriteQuoted(name, span);
+        LegacyNames.IsMetricName(name) ? TextEscaping.WriteAscii(name, span) : WriteQuoted(name, span);
 
     private static int NameWorstCase(string name) => 3 * name.Length + 2;
 

@@ -1,3 +1,4 @@
+using FedFunctions.Core.Model;
 using System.Text.RegularExpressions;
 
 namespace FedFunctions.Core.Relabeling;
@@ -87,15 +88,7 @@ public sealed partial class RelabelConfig
             throw new ArgumentException($"{name} action requires only 'regex', and no other fields");
     }
 
-    internal static bool IsLabelName(string name)
-    {
-        if (string.IsNullOrEmpty(name) || char.IsAsciiDigit(name[0])) return false;
-        foreach (var c in name)
-        {
-            if (!char.IsAsciiLetterOrDigit(c) && c != '_') return false;
-        }
-        return true;
-    }
+    internal static bool IsLabelName(string name) => LegacyNames.IsLabelName(name);
 
     // Prometheus' relabelTarget: a label name that may contain $1 / ${name} references.
     [GeneratedRegex(@"^(?:(?:[a-zA-Z_]|\$(?:\{\w+\}|\w+))+\w*)+$", RegexOptions.CultureInvariant)]
