@@ -28,7 +28,7 @@ internal static class SnapshotEntity
 
     /// <summary>VersionColumns are the small columns <see cref="SnapshotStore.ListVersionsAsync"/> selects.</summary>
     public static readonly string[] VersionColumns =
-        ["PartitionKey", "RowKey", JobProperty, TargetIdProperty, TimestampProperty, PayloadLayout.BlobProperty];
+        ["PartitionKey", "RowKey", SchemaProperty, JobProperty, TargetIdProperty, TimestampProperty, PayloadLayout.BlobProperty];
 
     /// <summary>Keys maps a target key to its PartitionKey and RowKey.</summary>
     /// <exception cref="ArgumentException">The job is empty or a part is longer than a string property allows.</exception>
@@ -109,46 +109,89 @@ internal static class SnapshotEntity
         return entity;
     }
 
-    /// <summary>KeyOf reads the target key of a stored entity.</summary>
+    // Readers below tolerate any property type: a value of the wrong type reads as missing, so a foreign
+    // or damaged entity is reported as corrupt instead of failing with the SDK's InvalidOperationException.
+
+    /// <summary>KeyOf reads the target key of a stored entity (from its keys when the properties are missing).</summary>
     public static TargetKey KeyOf(TableEntity entity) => new(
-        entity.GetString(JobProperty) ?? TableKeys.Unescape(entity.PartitionKey),
-        entity.GetString(TargetIdProperty) ?? TableKeys.Unescape(entity.RowKey));
+        StringOf(entity, JobProperty) ?? UnescapeOrRaw(entity.PartitionKey),
+        StringOf(entity, TargetIdProperty) ?? UnescapeOrRaw(entity.RowKey));
+
+    /// <summary>
+    /// VersionProblem says why the version columns (<see cref="VersionColumns"/>) of a stored entity are not
+    /// those of a well-formed snapshot (another schema, no timestamp), or null when they are.
+    /// </summary>
+    public static string? VersionProblem(TableEntity entity)
+    {
+        var schema = ValueOf<int>(entity, SchemaProperty);
+        if (schema is not SchemaVersion) return $"has schema {schema?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "(none)"}, expected {SchemaVersion}";
+        return ValueOf<long>(entity, TimestampProperty) is null ? $"has no {TimestampProperty} (Int64)" : null;
+    }
+
+    /// <summary>TimestampOrNull is the scrape timestamp of a stored entity, or null when its version columns are malformed.</summary>
+    public static long? TimestampOrNull(TableEntity entity) =>
+        VersionProblem(entity) is null ? ValueOf<long>(entity, TimestampProperty) : null;
 
     /// <summary>TimestampOf reads the scrape timestamp of a stored entity.</summary>
-    /// <exception cref="SnapshotStoreException">The entity has no timestamp (not written by this store).</exception>
+    /// <exception cref="CorruptEntityException">The entity has another schema or no timestamp.</exception>
     public static long TimestampOf(TableEntity entity) =>
-        entity.GetInt64(TimestampProperty) ?? throw Corrupt(entity, $"has no {TimestampProperty}");
+        VersionProblem(entity) is { } problem ? throw Corrupt(entity, problem) : ValueOf<long>(entity, TimestampProperty)!.Value;
 
     /// <summary>BlobOf is the name of the blob holding the entity's payload, or null when it is inline.</summary>
-    public static string? BlobOf(TableEntity entity) => entity.GetString(PayloadLayout.BlobProperty);
+    public static string? BlobOf(TableEntity entity) => StringOf(entity, PayloadLayout.BlobProperty);
 
     /// <summary>SpilledLength is the recorded byte length of a spilled payload.</summary>
-    public static long? SpilledLength(TableEntity entity) => entity.GetInt64(PayloadLayout.LengthProperty);
+    public static long? SpilledLength(TableEntity entity) => ValueOf<long>(entity, PayloadLayout.LengthProperty);
 
     /// <summary>ToRecord turns a full entity into a record, with <paramref name="spilled"/> as payload when it lives in a blob.</summary>
-    /// <exception cref="SnapshotStoreException">The entity is not a well-formed snapshot.</exception>
+    /// <exception cref="CorruptEntityException">The entity is not a well-formed snapshot.</exception>
     public static SnapshotRecord ToRecord(TableEntity entity, ReadOnlyMemory<byte>? spilled)
     {
-        var schema = entity.GetInt32(SchemaProperty);
-        if (schema is not SchemaVersion) throw Corrupt(entity, $"has schema {schema?.ToString() ?? "(none)"}, expected {SchemaVersion}");
+        var timestamp = TimestampOf(entity);
         var payload = spilled ?? InlinePayload(entity);
         return new SnapshotRecord(
             KeyOf(entity),
-            TimestampOf(entity),
-            entity.GetBoolean(UpProperty) ?? false,
-            entity.GetString(TargetLabelsProperty) ?? "",
+            timestamp,
+            ValueOf<bool>(entity, UpProperty) ?? false,
+            StringOf(entity, TargetLabelsProperty) ?? "",
             payload);
+    }
+
+    private static T? ValueOf<T>(TableEntity entity, string name) where T : struct =>
+        entity.TryGetValue(name, out var value) && value is T typed ? typed : null;
+
+    private static string? StringOf(TableEntity entity, string name) =>
+        entity.TryGetValue(name, out var value) ? value as string : null;
+
+    private static byte[]? BinaryOf(TableEntity entity, string name) =>
+        entity.TryGetValue(name, out var value) ? value switch
+        {
+            byte[] bytes => bytes,
+            BinaryData data => data.ToArray(),
+            _ => null,
+        } : null;
+
+    private static string UnescapeOrRaw(string key)
+    {
+        try
+        {
+            return TableKeys.Unescape(key);
+        }
+        catch (FormatException)
+        {
+            return key; // not written by this store; the raw key still names the entity
+        }
     }
 
     private static byte[] InlinePayload(TableEntity entity)
     {
-        var chunks = entity.GetInt32(PayloadLayout.ChunksProperty) ?? throw Corrupt(entity, $"has neither {PayloadLayout.ChunksProperty} nor {PayloadLayout.BlobProperty}");
+        var chunks = ValueOf<int>(entity, PayloadLayout.ChunksProperty) ?? throw Corrupt(entity, $"has neither {PayloadLayout.ChunksProperty} nor {PayloadLayout.BlobProperty}");
         if (chunks is < 0 or > EntitySize.MaxCustomProperties) throw Corrupt(entity, $"has {chunks} payload chunks");
         var parts = new byte[chunks][];
         var total = 0;
         for (var i = 0; i < chunks; i++)
         {
-            parts[i] = entity.GetBinary(PayloadLayout.ChunkProperty(i)) ?? throw Corrupt(entity, $"lacks {PayloadLayout.ChunkProperty(i)}");
+            parts[i] = BinaryOf(entity, PayloadLayout.ChunkProperty(i)) ?? throw Corrupt(entity, $"lacks {PayloadLayout.ChunkProperty(i)}");
             total += parts[i].Length;
         }
         if (chunks == 1) return parts[0];
@@ -163,6 +206,6 @@ internal static class SnapshotEntity
     }
 
     /// <summary>Corrupt builds the error for an entity that is not a well-formed snapshot.</summary>
-    public static SnapshotStoreException Corrupt(TableEntity entity, string problem) =>
+    public static CorruptEntityException Corrupt(TableEntity entity, string problem) =>
         new($"corrupt snapshot entity (PartitionKey \"{entity.PartitionKey}\", RowKey \"{entity.RowKey}\"): it {problem}");
 }

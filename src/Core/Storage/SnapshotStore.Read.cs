@@ -12,7 +12,8 @@ public sealed partial class SnapshotStore
     /// ListVersionsAsync lists the stored snapshots' keys, timestamps and ETags without payloads
     /// (selecting only the small columns), for all jobs or one job (one partition). It follows every
     /// continuation token and refreshes the ETag cache, so a scrape cycle that lists first writes with
-    /// one request per target.
+    /// one request per target. An entity whose version columns are malformed (another schema, no timestamp)
+    /// is listed with ScrapeTimestampMs 0, so it is due and the next scrape replaces it.
     /// </summary>
     /// <exception cref="SnapshotStoreException">Storage is unreachable or failed.</exception>
     public async Task<IReadOnlyList<SnapshotVersion>> ListVersionsAsync(string? job = null, CancellationToken cancellationToken = default)
@@ -22,9 +23,9 @@ public sealed partial class SnapshotStore
         {
             await foreach (var entity in QueryAsync(job, SnapshotEntity.VersionColumns, cancellationToken).ConfigureAwait(false))
             {
-                var timestamp = SnapshotEntity.TimestampOf(entity);
-                Remember(entity.PartitionKey, entity.RowKey, entity.ETag, timestamp, SnapshotEntity.BlobOf(entity));
-                versions.Add(new SnapshotVersion(SnapshotEntity.KeyOf(entity), timestamp, entity.ETag.ToString()));
+                var timestamp = SnapshotEntity.TimestampOrNull(entity);
+                Remember(entity.PartitionKey, entity.RowKey, entity.ETag, timestamp ?? CorruptTimestamp, SnapshotEntity.BlobOf(entity));
+                versions.Add(new SnapshotVersion(SnapshotEntity.KeyOf(entity), timestamp ?? 0, entity.ETag.ToString()));
             }
         }
         catch (RequestFailedException ex) when (IsTableNotFound(ex))
@@ -40,9 +41,10 @@ public sealed partial class SnapshotStore
 
     /// <summary>
     /// ReadAsync reads the full snapshots of all jobs, or of one job (one partition), following every
-    /// continuation token and fetching spilled payloads from their blobs.
+    /// continuation token and fetching spilled payloads from their blobs. Entities that are not well-formed
+    /// snapshots are skipped and reported through <see cref="CorruptEntity"/>.
     /// </summary>
-    /// <exception cref="SnapshotStoreException">Storage is unreachable or failed, or an entity is corrupt.</exception>
+    /// <exception cref="SnapshotStoreException">Storage is unreachable or failed.</exception>
     public async Task<IReadOnlyList<SnapshotRecord>> ReadAsync(string? job = null, CancellationToken cancellationToken = default)
     {
         var records = new List<SnapshotRecord>();
@@ -67,8 +69,11 @@ public sealed partial class SnapshotStore
 
     private static bool IsTableNotFound(RequestFailedException ex) => ex.Status == 404 && ex.ErrorCode == "TableNotFound";
 
-    /// <summary>ReadOneAsync reads the snapshot of one target, or null when none is stored.</summary>
-    /// <exception cref="SnapshotStoreException">Storage is unreachable or failed, or the entity is corrupt.</exception>
+    /// <summary>
+    /// ReadOneAsync reads the snapshot of one target, or null when none is stored or the stored entity is not a
+    /// well-formed snapshot (then reported through <see cref="CorruptEntity"/>).
+    /// </summary>
+    /// <exception cref="SnapshotStoreException">Storage is unreachable or failed.</exception>
     public async Task<SnapshotRecord?> ReadOneAsync(TargetKey key, CancellationToken cancellationToken = default)
     {
         var (partitionKey, rowKey) = SnapshotEntity.Keys(key);
@@ -116,18 +121,33 @@ public sealed partial class SnapshotStore
 
     /// <summary>
     /// ToRecordAsync turns an entity into a record, downloading a spilled payload. When the blob is gone the
-    /// entity was replaced meanwhile (and its old blob deleted), so the entity is read again; null when it was deleted.
+    /// entity was replaced meanwhile (and its old blob deleted), so the entity is read again; null when it was
+    /// deleted, or when it is corrupt (reported, and skipped so other targets still read).
     /// </summary>
     private async Task<SnapshotRecord?> ToRecordAsync(TableEntity entity, CancellationToken cancellationToken)
     {
+        try
+        {
+            return await ToRecordCoreAsync(entity, cancellationToken).ConfigureAwait(false);
+        }
+        catch (CorruptEntityException ex)
+        {
+            ReportCorrupt(entity, ex);
+            return null;
+        }
+    }
+
+    private async Task<SnapshotRecord?> ToRecordCoreAsync(TableEntity entity, CancellationToken cancellationToken)
+    {
         for (var attempt = 0; ; attempt++)
         {
-            var blob = SnapshotEntity.BlobOf(entity);
             var timestamp = SnapshotEntity.TimestampOf(entity);
+            var blob = SnapshotEntity.BlobOf(entity);
             if (blob is null)
             {
+                var inline = SnapshotEntity.ToRecord(entity, null);
                 Remember(entity.PartitionKey, entity.RowKey, entity.ETag, timestamp, null);
-                return SnapshotEntity.ToRecord(entity, null);
+                return inline;
             }
             try
             {
@@ -135,13 +155,16 @@ public sealed partial class SnapshotStore
                 var payload = content.Value.Content.ToMemory();
                 if (SnapshotEntity.SpilledLength(entity) is { } length && length != payload.Length)
                     throw SnapshotEntity.Corrupt(entity, $"points to blob \"{blob}\" of {payload.Length} bytes, expected {length}");
+                var spilled = SnapshotEntity.ToRecord(entity, payload);
                 Remember(entity.PartitionKey, entity.RowKey, entity.ETag, timestamp, blob);
-                return SnapshotEntity.ToRecord(entity, payload);
+                return spilled;
             }
             catch (RequestFailedException ex) when (ex.Status == 404 && attempt + 1 < MaxBlobRaceAttempts)
             {
                 var fresh = await GetAsync(entity.PartitionKey, entity.RowKey, cancellationToken).ConfigureAwait(false);
                 if (fresh is null) return null;
+                // Unchanged entity, missing blob: no write is in flight, the entity points at nothing.
+                if (fresh.ETag == entity.ETag) throw SnapshotEntity.Corrupt(entity, $"points to blob \"{blob}\", which does not exist");
                 entity = fresh;
             }
         }

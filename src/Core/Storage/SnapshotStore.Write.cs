@@ -10,7 +10,9 @@ public sealed partial class SnapshotStore
     /// With a known ETag this is one conditional write (plus a blob upload when the payload spills);
     /// on a conflict or after a restart the stored timestamp is read and the write retried.
     /// A spilled payload's blob is written before the entity that points to it, and the previous blob is
-    /// deleted (best effort) after the entity was replaced.
+    /// deleted (best effort) after the entity was replaced. When the entity write fails, is cancelled or loses
+    /// to a newer snapshot, the new blob is deleted again (best effort). A stored entity that is not a
+    /// well-formed snapshot counts as older than any scrape and is replaced.
     /// </summary>
     /// <returns>True when stored; false when a newer snapshot was already stored (it is left untouched).</returns>
     /// <exception cref="ArgumentException">The record's key or strings exceed Table limits.</exception>
@@ -36,15 +38,25 @@ public sealed partial class SnapshotStore
     {
         var blobName = SnapshotEntity.BlobName(partitionKey, rowKey, record.ScrapeTimestampMs);
         var layout = PayloadLayout.Plan(SnapshotEntity.FixedBytes(partitionKey, rowKey, record), SnapshotEntity.FixedProperties, record.Payload.Length, blobName);
-        string? written = null;
-        if (!layout.Inline)
+        var written = layout.Inline ? null : blobName;
+        try
         {
             // Blob first: a reader must never find an entity pointing at a blob that isn't there yet.
-            await _container.GetBlobClient(blobName).UploadAsync(new BinaryData(record.Payload), overwrite: true, cancellationToken).ConfigureAwait(false);
-            written = blobName;
+            if (written is not null)
+                await _container.GetBlobClient(written).UploadAsync(new BinaryData(record.Payload), overwrite: true, cancellationToken).ConfigureAwait(false);
+            return await WriteEntityAsync(record, partitionKey, rowKey, known, layout, written, cancellationToken).ConfigureAwait(false);
         }
-        var entity = SnapshotEntity.Build(record, partitionKey, rowKey, layout, written);
+        catch (Exception) when (written is not null)
+        {
+            await DiscardBlobAsync(partitionKey, rowKey, written).ConfigureAwait(false);
+            throw;
+        }
+    }
 
+    /// <summary>WriteEntityAsync writes the entity pointing at <paramref name="written"/> (if any), retrying on concurrent changes.</summary>
+    private async Task<bool> WriteEntityAsync(SnapshotRecord record, string partitionKey, string rowKey, KnownVersion? known, PayloadLayout layout, string? written, CancellationToken cancellationToken)
+    {
+        var entity = SnapshotEntity.Build(record, partitionKey, rowKey, layout, written);
         if (known is not null)
         {
             var etag = await TryReplaceAsync(entity, known.ETag, cancellationToken).ConfigureAwait(false);
@@ -73,11 +85,12 @@ public sealed partial class SnapshotStore
             }
 
             var stored = current.Value;
-            var storedTimestamp = SnapshotEntity.TimestampOf(stored);
+            // A stored entity that cannot be read is older than anything: replacing it repairs the target.
+            var storedTimestamp = SnapshotEntity.TimestampOrNull(stored);
             var storedBlob = SnapshotEntity.BlobOf(stored);
-            if (storedTimestamp > record.ScrapeTimestampMs)
+            if (storedTimestamp is { } newer && newer > record.ScrapeTimestampMs)
             {
-                Remember(partitionKey, rowKey, stored.ETag, storedTimestamp, storedBlob);
+                Remember(partitionKey, rowKey, stored.ETag, newer, storedBlob);
                 if (written is not null && written != storedBlob)
                     await DeleteBlobBestEffortAsync(written, cancellationToken).ConfigureAwait(false);
                 return false;
@@ -118,6 +131,27 @@ public sealed partial class SnapshotStore
 
     private static ETag ETagOf(Response response) =>
         response.Headers.ETag ?? throw new SnapshotStoreException("storage request failed: the Table service returned no ETag for a write");
+
+    /// <summary>
+    /// DiscardBlobAsync deletes (best effort) the blob of a write that failed or was cancelled. A failure can
+    /// hide a write that landed (a lost response, cancellation after the commit), so the blob is kept when the
+    /// stored entity points to it, or when that cannot be checked: an orphan only costs space, a deleted
+    /// payload would break the target. Not cancellable: it runs after the caller gave up, bounded by the
+    /// clients' network timeout and retries.
+    /// </summary>
+    private async Task DiscardBlobAsync(string partitionKey, string rowKey, string blobName)
+    {
+        try
+        {
+            var current = await _table.GetEntityIfExistsAsync<TableEntity>(partitionKey, rowKey, SnapshotEntity.VersionColumns, CancellationToken.None).ConfigureAwait(false);
+            if (current.HasValue && current.Value is { } stored && SnapshotEntity.BlobOf(stored) == blobName) return;
+        }
+        catch (Exception ex) when (IsStorageFailure(ex, CancellationToken.None))
+        {
+            return;
+        }
+        await DeleteBlobBestEffortAsync(blobName, CancellationToken.None).ConfigureAwait(false);
+    }
 
     /// <summary>DeleteBlobBestEffortAsync removes a blob no entity points to; failures only leave an orphan blob behind.</summary>
     private async Task DeleteBlobBestEffortAsync(string blobName, CancellationToken cancellationToken)

@@ -94,7 +94,48 @@ public sealed class SnapshotEntityTests
         var entity = SnapshotEntity.Build(record, pk, rk, layout, null);
         entity.Remove(PayloadLayout.ChunkProperty(0));
 
-        var ex = Assert.Throws<SnapshotStoreException>(() => SnapshotEntity.ToRecord(entity, null));
+        var ex = Assert.Throws<CorruptEntityException>(() => SnapshotEntity.ToRecord(entity, null));
         Assert.Contains("lacks Payload0", ex.Message);
+    }
+
+    public static TheoryData<string, object?, object?, string?> VersionColumns => new()
+    {
+        { "well-formed", 1, 1_700_000_000_123L, null },
+        { "other schema", 2, 1_700_000_000_123L, "has schema 2, expected 1" },
+        { "no schema", null, 1_700_000_000_123L, "has schema (none)" },
+        { "schema of the wrong type", "1", 1_700_000_000_123L, "has schema (none)" },
+        { "no timestamp", 1, null, "has no ScrapeTimestampMs" },
+        { "Int32 timestamp", 1, 5, "has no ScrapeTimestampMs" },
+        { "string timestamp", 1, "5", "has no ScrapeTimestampMs" },
+    };
+
+    [Theory]
+    [MemberData(nameof(VersionColumns))]
+    public void VersionProblem_ToleratesMissingAndMistypedColumns(string name, object? schema, object? timestamp, string? problem)
+    {
+        var entity = new Azure.Data.Tables.TableEntity("node", "t") { [SnapshotEntity.SchemaProperty] = schema, [SnapshotEntity.TimestampProperty] = timestamp };
+
+        Assert.True(problem is null == (SnapshotEntity.VersionProblem(entity) is null), name);
+        if (problem is null)
+        {
+            Assert.Equal(1_700_000_000_123L, SnapshotEntity.TimestampOrNull(entity));
+            Assert.Equal(1_700_000_000_123L, SnapshotEntity.TimestampOf(entity));
+        }
+        else
+        {
+            Assert.StartsWith(problem, SnapshotEntity.VersionProblem(entity));
+            Assert.Null(SnapshotEntity.TimestampOrNull(entity));
+            Assert.Contains(problem, Assert.Throws<CorruptEntityException>(() => SnapshotEntity.TimestampOf(entity)).Message);
+        }
+    }
+
+    [Theory]
+    [InlineData("node", "t", "node", "t")]
+    [InlineData("a%2Fb", "x%zz", "a/b", "x%zz")]
+    public void KeyOf_FallsBackToTheKeysWhenPropertiesAreMissing(string partitionKey, string rowKey, string job, string targetId)
+    {
+        var entity = new Azure.Data.Tables.TableEntity(partitionKey, rowKey) { [SnapshotEntity.JobProperty] = 42 };
+
+        Assert.Equal(new TargetKey(job, targetId), SnapshotEntity.KeyOf(entity));
     }
 }

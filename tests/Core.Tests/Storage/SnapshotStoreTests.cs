@@ -11,7 +11,7 @@ namespace FedFunctions.Core.Tests.Storage;
 
 /// <summary>Integration tests of <see cref="SnapshotStore"/> against a real Azurite; each test uses its own table and container.</summary>
 [Collection(AzuriteCollection.Name)]
-public sealed class SnapshotStoreTests(AzuriteServer azurite) : IAsyncLifetime
+public sealed partial class SnapshotStoreTests(AzuriteServer azurite) : IAsyncLifetime
 {
     private readonly SnapshotStoreOptions _options = new()
     {
@@ -20,6 +20,8 @@ public sealed class SnapshotStoreTests(AzuriteServer azurite) : IAsyncLifetime
     };
 
     private readonly RequestCounter _requests = new();
+
+    private string Connection => azurite.ConnectionString;
 
     private TableServiceClient Tables => new(azurite.ConnectionString);
     private BlobContainerClient Container => new BlobServiceClient(azurite.ConnectionString).GetBlobContainerClient(_options.ContainerName);
