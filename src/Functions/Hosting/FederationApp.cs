@@ -90,6 +90,12 @@ public static class FederationApp
         {
             var metrics = sp.GetRequiredService<AppMetrics>();
             var logger = sp.GetRequiredService<ILogger<SnapshotCache>>();
+            // Malformed entities (storage level) and undecodable payloads (codec level) both skip one target.
+            store.CorruptEntity = (key, reason) =>
+            {
+                metrics.CorruptSnapshots.Inc();
+                logger.LogError("skipping unreadable snapshot entity of {Job}/{Target}: {Reason}", key.Job, key.TargetId, reason);
+            };
             return new SnapshotCache(store)
             {
                 CorruptSnapshot = (key, ex) =>
