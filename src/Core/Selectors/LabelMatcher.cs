@@ -7,6 +7,13 @@ namespace FedFunctions.Core.Selectors;
 /// anchored RE2 regex (<c>=~</c>, <c>!~</c>) in which <c>.</c> also matches a newline. An absent label has the value
 /// "", so <c>foo=""</c> matches series without <c>foo</c>.
 /// </summary>
+/// <remarks>
+/// One known difference from Go: the word-boundary assertions <c>\b</c> and <c>\B</c> use .NET's Unicode notion of
+/// a word character (letters, digits, marks and connector punctuation in any script, plus U+200C/U+200D), whereas
+/// RE2's is ASCII only (<c>[0-9A-Za-z_]</c>). Results agree whenever the characters on either side of the assertion
+/// are ASCII; next to a non-ASCII letter or digit they can differ (<c>a\b.*</c> matches <c>a-</c> in both, but
+/// <c>aé</c> only in Go). The linear-time engine has no look-arounds to express RE2's rule exactly.
+/// </remarks>
 public sealed class LabelMatcher
 {
     private readonly RegexProgram? _program;
@@ -17,7 +24,6 @@ public sealed class LabelMatcher
         Name = name;
         Value = value;
         _program = program;
-        MatchesEmpty = Matches("");
     }
 
     /// <summary>Name is the label name.</summary>
@@ -28,9 +34,6 @@ public sealed class LabelMatcher
 
     /// <summary>Type is the operator.</summary>
     public MatchType Type { get; }
-
-    /// <summary>MatchesEmpty tells whether the matcher matches an absent label (value "").</summary>
-    public bool MatchesEmpty { get; }
 
     /// <summary>Create builds a matcher, compiling a regex once (cached by pattern across matchers).</summary>
     /// <exception cref="ArgumentNullException"><paramref name="name"/> or <paramref name="value"/> is null.</exception>
@@ -64,12 +67,13 @@ public sealed class LabelMatcher
         _ => !_program!.Matches(value),
     };
 
-    /// <summary>Whether the regex is answered by a fast path rather than a regex engine (always true for = and !=).</summary>
-    internal bool IsFastPath => _program is null || !_program.UsesRegex;
-
-    /// <summary>ToString formats as PromQL: <c>job=~"a.*"</c>, quoting names that are not plain identifiers.</summary>
+    /// <summary>
+    /// ToString formats as PromQL, as Prometheus' <c>Matcher.String()</c>: <c>job=~"a.*"</c>. The name is written bare
+    /// when it is a legacy label name (<c>[a-zA-Z_][a-zA-Z0-9_]*</c>) and Go-quoted otherwise, including when empty.
+    /// </summary>
     public override string ToString()
     {
+        // Prometheus' shouldQuoteName: any character outside [a-zA-Z_] (digits allowed after the first), or no name.
         var plain = Name.Length > 0;
         for (var i = 0; i < Name.Length && plain; i++)
         {

@@ -10,7 +10,4 @@ public static class MatchTypeExtensions
 
     /// <summary>IsRegex tells whether the operator compares with a regex.</summary>
     public static bool IsRegex(this MatchType type) => type is MatchType.RegexMatch or MatchType.RegexNoMatch;
-
-    /// <summary>IsNegative tells whether the operator negates its comparison.</summary>
-    public static bool IsNegative(this MatchType type) => type is MatchType.NotEqual or MatchType.RegexNoMatch;
 }

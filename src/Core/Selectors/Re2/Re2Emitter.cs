@@ -10,6 +10,14 @@ namespace FedFunctions.Core.Selectors.Re2;
 /// (or multi-line forms), and a character class matches whole code points, so a supplementary character
 /// (a UTF-16 surrogate pair) counts as one character as it does in Go.
 /// </summary>
+/// <remarks>
+/// Not exact: <c>\b</c> and <c>\B</c> are emitted as .NET's <c>\b</c>/<c>\B</c>, whose word characters are Unicode
+/// (letters, digits, marks, connector punctuation of any script, U+200C and U+200D), while RE2's are ASCII
+/// <c>[0-9A-Za-z_]</c>. They agree when both characters around the assertion are ASCII (or a text edge), and can
+/// differ next to a non-ASCII word character: RE2 sees a boundary between <c>a</c> and <c>é</c>, .NET does not.
+/// NonBacktracking has no look-arounds, so RE2's rule cannot be spelled out; the difference is accepted and
+/// documented (see <see cref="LabelMatcher"/>) rather than rejecting every pattern that uses <c>\b</c>.
+/// </remarks>
 internal static class Re2Emitter
 {
     private const string LowSurrogates = @"\uDC00-\uDFFF";
@@ -58,6 +66,7 @@ internal static class Re2Emitter
                     Re2AnchorKind.EndText => @"\z",
                     Re2AnchorKind.BeginLine => "(?m:^)",
                     Re2AnchorKind.EndLine => "(?m:$)",
+                    // Unicode word characters, not RE2's ASCII ones: see the remarks above.
                     Re2AnchorKind.WordBoundary => @"\b",
                     _ => @"\B",
                 });

@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using System.Text;
 using System.Text.RegularExpressions;
 
@@ -15,13 +14,17 @@ internal sealed class RegexProgram
     /// <summary>Patterns longer than this are refused before parsing (construction cost must stay small).</summary>
     public const int MaxPatternLength = 16 * 1024;
 
-    private const int CacheCapacity = 512;
+    /// <summary>The most compiled programs kept; beyond it the least recently used one is dropped.</summary>
+    internal const int CacheCapacity = 512;
 
     // NonBacktracking refuses automata over 10,000 nodes; this estimate of that count (repeats multiply) keeps us
     // under it, and the class-range cap bounds the cost of building huge explicit classes (~0.1 ms per range).
     private const long MaxAutomatonSize = 10_000;
     private const int MaxClassRanges = 1_000;
-    private static readonly ConcurrentDictionary<string, RegexProgram> Cache = new(StringComparer.Ordinal);
+
+    // Least recently used eviction, one entry at a time: many distinct patterns from one client never flush the
+    // patterns everyone else keeps using.
+    private static readonly LruCache<RegexProgram> Cache = new(CacheCapacity);
 
     private readonly Kind _kind;
     private readonly string _literal = "";
@@ -38,22 +41,13 @@ internal sealed class RegexProgram
         _regex = regex;
     }
 
-    /// <summary>Whether this program runs a real regex (false when a fast path answers).</summary>
-    public bool UsesRegex => _regex is not null;
-
-    /// <summary>The .NET pattern run, when <see cref="UsesRegex"/> (for diagnostics and tests).</summary>
-    public string? DotNetPattern => _regex?.ToString();
-
     /// <summary>Gets the cached program for <paramref name="pattern"/> or compiles it.</summary>
     /// <exception cref="Re2SyntaxException">The pattern is not valid RE2, or too large for linear-time matching.</exception>
     public static RegexProgram Get(string pattern)
     {
-        if (Cache.TryGetValue(pattern, out var cached)) return cached;
-        var program = Compile(pattern);
-        // A crude bound: selectors repeat, so a full cache is rare; dropping it all keeps memory bounded.
-        if (Cache.Count >= CacheCapacity) Cache.Clear();
-        Cache.TryAdd(pattern, program);
-        return program;
+        if (Cache.TryGet(pattern, out var cached)) return cached;
+        // Compiled outside the cache's lock; when two threads race, both compile and the first one added wins.
+        return Cache.GetOrAdd(pattern, Compile(pattern));
     }
 
     /// <summary>Compiles <paramref name="pattern"/> without the cache.</summary>
