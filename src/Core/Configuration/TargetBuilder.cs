@@ -20,7 +20,7 @@ internal static class TargetBuilder
     public static IReadOnlyList<ScrapeTarget> Build(YamlConfigReader reader, ScrapeJobConfig job)
     {
         var result = new List<ScrapeTarget>();
-        var seen = new HashSet<(Labels, Uri)>();
+        var seen = new Dictionary<Labels, (Uri Url, string Address)>();
         foreach (var group in job.StaticConfigs)
         {
             foreach (var address in group.Targets)
@@ -40,7 +40,18 @@ internal static class TargetBuilder
                 var target = Finish(relabeled, job, out var error);
                 if (target is null)
                     throw new ConfigException($"{reader.SourceName}:{group.Line}: invalid target \"{address}\" in job \"{job.JobName}\": {error}", group.Line, "static_configs");
-                if (seen.Add((target.Labels, target.Url))) result.Add(target);
+                if (!seen.TryGetValue(target.Labels, out var earlier))
+                {
+                    seen.Add(target.Labels, (target.Url, address));
+                    result.Add(target);
+                }
+                else if (earlier.Url != target.Url)
+                {
+                    // Two targets with one label set would overwrite each other's snapshot on every scrape.
+                    throw new ConfigException(
+                        $"{reader.SourceName}:{group.Line}: targets \"{earlier.Address}\" and \"{address}\" in job \"{job.JobName}\" end up with the same labels {target.Labels}; give them distinct labels (for example their own instance)",
+                        group.Line, "static_configs");
+                }
             }
         }
         return result;

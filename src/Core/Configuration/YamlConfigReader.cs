@@ -53,13 +53,19 @@ internal sealed class YamlConfigReader(string sourceName)
         return IsNull(node) ? "" : scalar.Value ?? "";
     }
 
-    /// <summary>Bool reads a YAML boolean (<c>true</c>/<c>false</c>, any case) or fails.</summary>
+    /// <summary>
+    /// Bool reads a YAML 1.1 boolean as Prometheus' YAML library does (<c>true</c>/<c>false</c>,
+    /// <c>yes</c>/<c>no</c>, <c>on</c>/<c>off</c>, <c>y</c>/<c>n</c>, any case) or fails.
+    /// </summary>
     public bool Bool(YamlNode node, string key, string where)
     {
         var text = String(node, key, where);
-        if (string.Equals(text, "true", StringComparison.OrdinalIgnoreCase)) return true;
-        if (string.Equals(text, "false", StringComparison.OrdinalIgnoreCase)) return false;
-        throw Fail(node, key, $"invalid boolean \"{text}\" for \"{key}\" in {where}");
+        switch (text.ToLowerInvariant())
+        {
+            case "true" or "yes" or "on" or "y": return true;
+            case "false" or "no" or "off" or "n": return false;
+            default: throw Fail(node, key, $"invalid boolean \"{text}\" for \"{key}\" in {where}");
+        }
     }
 
     /// <summary>Duration reads a Prometheus duration (<c>15s</c>, <c>1h30m</c>) or fails.</summary>

@@ -31,6 +31,7 @@ public sealed class FederationConfigTests
         { "target_with_path.bad.yml", "invalid target \"node:9100/metrics\"", 4 },
         { "target_bad_port.bad.yml", "invalid port \"70000\"", 4 },
         { "bad_bool.bad.yml", "invalid boolean \"maybe\" for \"honor_labels\"", 3 },
+        { "identical_target_labels.bad.yml", "targets \"a:9100\" and \"b:9100\" in job \"node\" end up with the same labels", 4 },
         { "invalid_yaml.bad.yml", "invalid YAML", 3 },
         { "duplicate_yaml_key.bad.yml", "invalid YAML", 3 },
         { "params_not_list.bad.yml", "\"match[]\" in params in scrape_configs[0] must be a list", 4 },
@@ -232,5 +233,18 @@ public sealed class FederationConfigTests
     {
         var ex = Assert.Throws<ConfigException>(() => FederationConfig.Parse("global: {}\n---\nglobal: {}\n"));
         Assert.Contains("single YAML document", ex.Message, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("yes", true)]
+    [InlineData("On", true)]
+    [InlineData("TRUE", true)]
+    [InlineData("no", false)]
+    [InlineData("off", false)]
+    public void BooleansAcceptYaml11Words(string word, bool expected)
+    {
+        // Prometheus reads its config with a YAML 1.1 library: yes/no/on/off are booleans there.
+        var config = FederationConfig.Parse($"scrape_configs:\n  - job_name: j\n    honor_labels: {word}\n    static_configs: [{{targets: ['a:1']}}]\n");
+        Assert.Equal(expected, config.ScrapeConfigs[0].HonorLabels);
     }
 }
