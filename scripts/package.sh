@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Builds the deployment package for Azure Functions (Flex Consumption, custom handler):
-#   scripts/package.sh [path/to/prometheus.yml]      (default: samples/prometheus.yml)
+#   scripts/package.sh path/to/prometheus.yml
+# (required: the local sample scrapes 127.0.0.1:7071, which means nothing in Azure)
 # Publishes src/Functions self-contained for linux-x64, checks the layout the Functions host needs
 # (host.json, <Function>/function.json and the executable `handler` at the root), adds the scrape
 # configuration as prometheus.yml (Federation__ConfigPath's default) and writes .local/fed-functions.zip
@@ -10,11 +11,15 @@ cd "$(dirname "$0")/.."
 
 die() { echo "package: $*" >&2; exit 1; }
 
-config="${1:-samples/prometheus.yml}"
+[[ $# -ge 1 ]] || die "usage: scripts/package.sh path/to/prometheus.yml (the scrape configuration to deploy)"
+config="$1"
 publish_dir=.local/publish
 zip_path=.local/fed-functions.zip
 
 [[ -f "$config" ]] || die "scrape configuration '$config' not found (pass a prometheus.yml as the first argument)"
+if grep -q "127.0.0.1:7071" "$config"; then
+  echo "package: warning: $config scrapes 127.0.0.1:7071, the local run's address; in Azure the handler listens elsewhere" >&2
+fi
 command -v dotnet >/dev/null || die "the .NET 10 SDK (dotnet) is required"
 
 rm -rf "$publish_dir" "$zip_path"

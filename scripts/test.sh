@@ -20,6 +20,7 @@ for trx in TestResults/*.trx; do
 done
 if [[ $status -ne 0 && $failed -eq 0 ]]; then failed=1; fi   # a crash or build error counts as a failure
 
+mkdir -p TestResults
 # The README's first command, end to end: Azurite + the app + a federated series within one interval.
 if FED_PORT="${FED_PORT:-7071}" timeout 300 scripts/run-local.sh --smoke > TestResults/run-local.log 2>&1; then
   echo "run-local smoke: passed"; passed=$((passed + 1))
