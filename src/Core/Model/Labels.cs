@@ -17,16 +17,27 @@ public sealed class Labels : IReadOnlyList<Label>, IEquatable<Labels>, IComparab
     /// <summary>The empty label set.</summary>
     public static readonly Labels Empty = new([]);
 
-    private Labels(Label[] sortedUnique)
+    private Labels(Label[] sortedUnique) : this(sortedUnique, HashOf(sortedUnique)) { }
+
+    private Labels(Label[] sortedUnique, int hash)
     {
         _labels = sortedUnique;
+        _hash = hash;
+    }
+
+    /// <summary>
+    /// The hash of a label set: the ordinal string hashes of each name and value, combined in order.
+    /// Readers that already know the string hashes (a snapshot's string table) combine them the same way.
+    /// </summary>
+    private static int HashOf(ReadOnlySpan<Label> sortedUnique)
+    {
         var hash = new HashCode();
         foreach (var label in sortedUnique)
         {
-            hash.Add(label.Name, StringComparer.Ordinal);
-            hash.Add(label.Value, StringComparer.Ordinal);
+            hash.Add(StringComparer.Ordinal.GetHashCode(label.Name));
+            hash.Add(StringComparer.Ordinal.GetHashCode(label.Value));
         }
-        _hash = hash.ToHashCode();
+        return hash.ToHashCode();
     }
 
     /// <summary>Builds a label set from pairs in any order; empty values are dropped.</summary>
@@ -69,6 +80,12 @@ public sealed class Labels : IReadOnlyList<Label>, IEquatable<Labels>, IComparab
 
     /// <summary>Wraps an array that the caller guarantees is sorted by name, unique and has no empty value.</summary>
     internal static Labels FromSortedUnchecked(Label[] sortedUnique) => sortedUnique.Length == 0 ? Empty : new Labels(sortedUnique);
+
+    /// <summary>
+    /// As <see cref="FromSortedUnchecked(Label[])"/>, with the hash already computed: each label's
+    /// <c>StringComparer.Ordinal</c> name hash then value hash, added in order to one <see cref="HashCode"/>.
+    /// </summary>
+    internal static Labels FromSortedUnchecked(Label[] sortedUnique, int hash) => sortedUnique.Length == 0 ? Empty : new Labels(sortedUnique, hash);
 
     /// <summary>The number of labels.</summary>
     public int Count => _labels.Length;

@@ -21,12 +21,14 @@ internal ref struct SnapshotBodyReader
     private readonly ReadOnlySpan<byte> _data;
     private int _position;
     private string[] _strings;
+    private int[] _hashes;
     private int _emptyIndex;
 
     private SnapshotBodyReader(ReadOnlySpan<byte> data)
     {
         _data = data;
         _strings = [];
+        _hashes = [];
         _emptyIndex = -1;
     }
 
@@ -113,6 +115,9 @@ internal ref struct SnapshotBodyReader
             strings[i] = s;
         }
         _strings = strings;
+        // Hash each distinct string once; label sets then combine these instead of rehashing every value.
+        _hashes = new int[strings.Length];
+        for (var i = 0; i < strings.Length; i++) _hashes[i] = StringComparer.Ordinal.GetHashCode(strings[i]);
     }
 
     private Labels ReadLabels()
@@ -120,6 +125,7 @@ internal ref struct SnapshotBodyReader
         var count = ReadCount(MinLabelPairBytes);
         if (count == 0) return Labels.Empty;
         var labels = new Label[count];
+        var hash = new HashCode();
         var previousName = -1;
         for (var i = 0; i < labels.Length; i++)
         {
@@ -129,8 +135,10 @@ internal ref struct SnapshotBodyReader
             if (value == _emptyIndex) throw SnapshotCodec.Error($"empty label value at body offset {_position}");
             previousName = name;
             labels[i] = new Label(_strings[name], _strings[value]);
+            hash.Add(_hashes[name]);
+            hash.Add(_hashes[value]);
         }
-        return Labels.FromSortedUnchecked(labels);
+        return Labels.FromSortedUnchecked(labels, hash.ToHashCode());
     }
 
     private string ReadString() => _strings[ReadIndex()];

@@ -210,6 +210,20 @@ public class SnapshotCodecTests
     }
 
     [Fact]
+    public void DecodedLabelSetsHashLikeLabelSetsBuiltAnyOtherWay()
+    {
+        // The decoder combines precomputed string hashes; a dictionary keyed by parsed labels must find decoded ones.
+        var snapshot = SnapshotsFixtureReader.Read("prometheus-2.42-self.txt");
+        var decoded = SnapshotCodec.Decode(SnapshotCodec.Encode(snapshot));
+        var byLabels = snapshot.Samples.ToDictionary(s => s.Labels, s => s.Value);
+        Assert.All(decoded.Samples, s =>
+        {
+            Assert.Equal(Labels.From(s.Labels).GetHashCode(), s.Labels.GetHashCode());
+            Assert.True(byLabels.ContainsKey(s.Labels));
+        });
+    }
+
+    [Fact]
     public void EncodedHeaderIsVersionedAndCompressed()
     {
         var snapshot = SnapshotsFixtureReader.Read("node_exporter-1.5.0.txt");
