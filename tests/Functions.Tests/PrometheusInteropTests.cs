@@ -57,6 +57,34 @@ public sealed class PrometheusInteropTests(EndToEndFixture fixture)
     }
 
     [Fact]
+    public async Task APrometheusAskingForProtobufGetsTextItCanRead()
+    {
+        // With native histograms on, Prometheus 2.42 asks for protobuf first; we answer text 0.0.4, which it accepts.
+        var config = $$"""
+            global:
+              scrape_interval: 1s
+              scrape_timeout: 1s
+            scrape_configs:
+              - job_name: fed-functions
+                honor_labels: true
+                metrics_path: /federate
+                params:
+                  'match[]': ['go_goroutines']
+                static_configs:
+                  - targets: ['{{fixture.App.HostPort}}']
+            """;
+        await using var prometheus = await PrometheusServer.StartAsync(config, "--enable-feature=native-histograms");
+        var result = await Poll.UntilAsync(async () =>
+        {
+            var r = await prometheus.QueryAsync("go_goroutines");
+            return r.GetArrayLength() >= 2 ? new[] { r } : null;
+        }, Patience, "go_goroutines federated to a protobuf-first prometheus");
+        Assert.Equal(["node", "prometheus"], result[0].EnumerateArray().Select(s => s.GetProperty("metric").GetProperty("job").GetString()).Order(StringComparer.Ordinal));
+        var up = await prometheus.QueryAsync("up{job=\"fed-functions\"}");
+        Assert.Equal("1", up[0].GetProperty("value")[1].GetString());
+    }
+
+    [Fact]
     public async Task HierarchicalFederationFromARealPrometheusWithTheDocumentationExample()
     {
         var sourceConfig = $$"""
