@@ -41,7 +41,7 @@ internal static class ScrapeTimerEndpoint
         }
         catch (SnapshotStoreException ex)
         {
-            logs.Add("storage unreachable: " + ex.Message);
+            logs.Add(ex.Message); // already says "storage unreachable: ..."
             status = StatusCodes.Status500InternalServerError;
         }
         catch (Exception ex) when (ex is not OperationCanceledException || !context.RequestAborted.IsCancellationRequested)

@@ -27,7 +27,7 @@ public sealed class ScrapeRunner(ScrapeCycle cycle, AppMetrics metrics, ILogger<
         catch (SnapshotStoreException ex)
         {
             metrics.Cycles.Inc("storage_error");
-            logger.LogError("{Trigger}: storage unreachable: {Error}", trigger, ex.Message);
+            logger.LogError("{Trigger}: {Error}", trigger, ex.Message);
             throw;
         }
     }
