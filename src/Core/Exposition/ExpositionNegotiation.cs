@@ -1,0 +1,119 @@
+using System.Globalization;
+
+namespace FedFunctions.Core.Exposition;
+
+/// <summary>
+/// ExpositionNegotiation picks the format of a <c>/federate</c> answer from the request's <c>Accept</c>
+/// header as Prometheus does (<c>expfmt.Negotiate</c>, never OpenMetrics): the clauses are taken by
+/// quality, highest first, and the first that names delimited protobuf <c>MetricFamily</c> messages or
+/// text 0.0.4 wins. Anything else, or no header at all, gets text 0.0.4.
+/// </summary>
+public static class ExpositionNegotiation
+{
+    /// <summary>TextContentType is the content type of a text 0.0.4 answer.</summary>
+    public const string TextContentType = "text/plain; version=0.0.4; charset=utf-8";
+
+    /// <summary>ProtobufContentType is the content type of a delimited protobuf answer (Prometheus 2.x form).</summary>
+    public const string ProtobufContentType = "application/vnd.google.protobuf; proto=io.prometheus.client.MetricFamily; encoding=delimited";
+
+    private const string ProtobufMediaType = "application/vnd.google.protobuf";
+    private const string MetricFamilyProto = "io.prometheus.client.MetricFamily";
+
+    /// <summary>
+    /// WantsProtobuf is true when <paramref name="accept"/> (the <c>Accept</c> header, several values
+    /// joined with commas) selects delimited protobuf before it selects text 0.0.4.
+    /// </summary>
+    public static bool WantsProtobuf(string? accept)
+    {
+        if (string.IsNullOrWhiteSpace(accept)) return false;
+        var clauses = Parse(accept);
+        foreach (var clause in clauses)
+        {
+            if (clause.MediaType == ProtobufMediaType)
+            {
+                // Other protobuf encodings (text, compact-text) are debug formats we do not offer: keep looking.
+                if (clause.Proto == MetricFamilyProto && clause.Encoding == "delimited") return true;
+                continue;
+            }
+            if (clause.MediaType == "text/plain" && (clause.Version is null || clause.Version == "0.0.4")) return false;
+        }
+        return false;
+    }
+
+    /// <summary>Splits the header into clauses, ordered as <c>goautoneg.ParseAccept</c> orders them.</summary>
+    private static List<Clause> Parse(string accept)
+    {
+        var clauses = new List<Clause>();
+        foreach (var part in accept.Split(','))
+        {
+            var pieces = part.Split(';');
+            var range = pieces[0].Split('/');
+            string type, subtype;
+            if (range.Length == 1 && range[0].Trim() == "*")
+            {
+                type = "*";
+                subtype = "*";
+            }
+            else if (range.Length == 2)
+            {
+                type = range[0].Trim();
+                subtype = range[1].Trim();
+            }
+            else
+            {
+                continue;
+            }
+
+            var clause = new Clause(type, subtype, clauses.Count);
+            for (var i = 1; i < pieces.Length; i++)
+            {
+                var equals = pieces[i].IndexOf('=');
+                if (equals < 0) continue;
+                var name = pieces[i][..equals].Trim();
+                var value = pieces[i][(equals + 1)..].Trim();
+                switch (name)
+                {
+                    case "q":
+                        // As in Go, a quality that does not parse counts as 0.
+                        clause.Q = double.TryParse(value, NumberStyles.Float, CultureInfo.InvariantCulture, out var q) ? q : 0;
+                        break;
+                    case "proto":
+                        clause.Proto = value;
+                        break;
+                    case "encoding":
+                        clause.Encoding = value;
+                        break;
+                    case "version":
+                        clause.Version = value;
+                        break;
+                }
+            }
+            clauses.Add(clause);
+        }
+        // Highest quality first; at equal quality concrete types before wildcards; otherwise header order.
+        clauses.Sort(static (a, b) =>
+        {
+            var c = b.Q.CompareTo(a.Q);
+            if (c != 0) return c;
+            c = Wild(a.Type).CompareTo(Wild(b.Type));
+            if (c != 0) return c;
+            c = Wild(a.Subtype).CompareTo(Wild(b.Subtype));
+            return c != 0 ? c : a.Position.CompareTo(b.Position);
+        });
+        return clauses;
+
+        static int Wild(string part) => part == "*" ? 1 : 0;
+    }
+
+    private sealed class Clause(string type, string subtype, int position)
+    {
+        public string Type { get; } = type;
+        public string Subtype { get; } = subtype;
+        public int Position { get; } = position;
+        public string MediaType { get; } = type + "/" + subtype;
+        public double Q { get; set; } = 1;
+        public string? Proto { get; set; }
+        public string? Encoding { get; set; }
+        public string? Version { get; set; }
+    }
+}
