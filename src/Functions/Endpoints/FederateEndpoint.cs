@@ -13,12 +13,13 @@ namespace FedFunctions.Functions.Endpoints;
 /// <summary>
 /// FederateEndpoint serves <c>GET|POST /federate</c> like Prometheus' <c>web/federate.go</c>: every
 /// <c>match[]</c> is validated before storage is touched (400 with Prometheus' parse error), storage
-/// trouble answers 503, and the answer is written family by family in text format 0.0.4, gzipped when
-/// the client accepts it. Other parameters (the Functions key <c>code</c>, say) are ignored.
+/// trouble answers 503, and the answer is written family by family in text format 0.0.4, or as delimited
+/// protobuf when the <c>Accept</c> header asks for it first (<see cref="ExpositionNegotiation"/>), gzipped
+/// when the client accepts it. Other parameters (the Functions key <c>code</c>, say) are ignored.
 /// </summary>
 internal static class FederateEndpoint
 {
-    public const string TextContentType = "text/plain; version=0.0.4; charset=utf-8";
+    public const string TextContentType = ExpositionNegotiation.TextContentType;
 
     /// <summary>At most 1000 form values of 64 KiB each (a selector is refused past 16 KiB anyway).</summary>
     private static readonly Microsoft.AspNetCore.Http.Features.FormOptions FormLimits = new()
@@ -41,7 +42,9 @@ internal static class FederateEndpoint
     {
         var request = context.Request;
         var response = context.Response;
-        response.Headers.Vary = "Accept-Encoding";
+        response.Headers.Vary = "Accept, Accept-Encoding";
+        // Decided before storage is touched, as Prometheus does.
+        var protobuf = ExpositionNegotiation.WantsProtobuf(request.Headers.Accept.ToString());
 
         var matches = new List<string>();
         if (request.HasFormContentType)
@@ -83,7 +86,7 @@ internal static class FederateEndpoint
         metrics.StorageDuration.Observe(Stopwatch.GetElapsedTime(storageStarted).TotalSeconds, "federate_read");
 
         response.StatusCode = StatusCodes.Status200OK;
-        response.ContentType = TextContentType;
+        response.ContentType = protobuf ? ExpositionNegotiation.ProtobufContentType : TextContentType;
         var gzip = AcceptsGzip(request.Headers.AcceptEncoding);
         if (gzip) response.Headers.ContentEncoding = "gzip";
 
@@ -92,7 +95,8 @@ internal static class FederateEndpoint
         var writer = compressed is null ? response.BodyWriter : PipeWriter.Create(compressed, new StreamPipeWriterOptions(leaveOpen: true));
         foreach (var family in families)
         {
-            PrometheusTextWriter.WriteFamily(writer, family, federation.ExternalLabels);
+            if (protobuf) PrometheusProtobufWriter.WriteFamily(writer, family, federation.ExternalLabels);
+            else PrometheusTextWriter.WriteFamily(writer, family, federation.ExternalLabels);
             series += family.Samples.Count;
             // Flush as we go: the answer streams instead of sitting in memory whole.
             if (writer.UnflushedBytes >= 64 * 1024) await writer.FlushAsync(context.RequestAborted);
