@@ -57,10 +57,12 @@ public sealed class PrometheusInteropTests(EndToEndFixture fixture)
     }
 
     [Fact]
-    public async Task APrometheusAskingForProtobufGetsTextItCanRead()
+    public async Task APrometheusAskingForProtobufFederatesProtobufWithTheSameValuesAsText()
     {
-        // With native histograms on, Prometheus 2.42 asks for protobuf first; we answer text 0.0.4, which it accepts.
-        var config = $$"""
+        // With native histograms on, Prometheus 2.42 asks for protobuf first and gets it; a second one
+        // without the flag gets text. Both must end up with the same series and values.
+        const string selector = "{job=\"prometheus\",__name__=~\"go_gc_duration_seconds.*|prometheus_http_request_duration_seconds.*|go_goroutines\"}";
+        string Config() => $$"""
             global:
               scrape_interval: 1s
               scrape_timeout: 1s
@@ -69,19 +71,75 @@ public sealed class PrometheusInteropTests(EndToEndFixture fixture)
                 honor_labels: true
                 metrics_path: /federate
                 params:
-                  'match[]': ['go_goroutines']
+                  'match[]': ['{{selector}}']
                 static_configs:
                   - targets: ['{{fixture.App.HostPort}}']
             """;
-        await using var prometheus = await PrometheusServer.StartAsync(config, "--enable-feature=native-histograms");
-        var result = await Poll.UntilAsync(async () =>
+
+        // What our app answers that scraper, asked directly.
+        using (var request = new HttpRequestMessage(HttpMethod.Get, "/federate?match[]=" + Uri.EscapeDataString(selector)))
         {
-            var r = await prometheus.QueryAsync("go_goroutines");
-            return r.GetArrayLength() >= 2 ? new[] { r } : null;
-        }, Patience, "go_goroutines federated to a protobuf-first prometheus");
-        Assert.Equal(["node", "prometheus"], result[0].EnumerateArray().Select(s => s.GetProperty("metric").GetProperty("job").GetString()).Order(StringComparer.Ordinal));
-        var up = await prometheus.QueryAsync("up{job=\"fed-functions\"}");
-        Assert.Equal("1", up[0].GetProperty("value")[1].GetString());
+            request.Headers.TryAddWithoutValidation("Accept", FederateProtobufTests.NativeHistogramsAccept);
+            using var response = await fixture.App.Http.SendAsync(request);
+            Assert.Equal(200, (int)response.StatusCode);
+            Assert.Equal("application/vnd.google.protobuf; proto=io.prometheus.client.MetricFamily; encoding=delimited",
+                response.Content.Headers.ContentType!.ToString());
+        }
+
+        await using var protobuf = await PrometheusServer.StartAsync(Config(), "--enable-feature=native-histograms");
+        await using var text = await PrometheusServer.StartAsync(Config());
+        foreach (var server in new[] { protobuf, text })
+        {
+            await Poll.UntilAsync(async () => (await server.QueryAsync("prometheus_http_request_duration_seconds_bucket")).GetArrayLength() > 0 ? "ok" : null,
+                Patience, "federated histogram in prometheus");
+            var up = await server.QueryAsync("up{job=\"fed-functions\"}");
+            Assert.Equal("1", up[0].GetProperty("value")[1].GetString());
+        }
+
+        // Proof of the format: the protobuf parser writes bounds as OpenMetrics floats (le="1.0"), the text parser keeps le="1".
+        Assert.Equal(1, (await protobuf.QueryAsync("prometheus_http_request_duration_seconds_bucket{handler=\"/metrics\",le=\"1.0\"}")).GetArrayLength());
+        Assert.Equal(1, (await text.QueryAsync("prometheus_http_request_duration_seconds_bucket{handler=\"/metrics\",le=\"1\"}")).GetArrayLength());
+
+        var fixtureSamples = ExpositionText.Samples(File.ReadAllText(Path.Combine(RepoPaths.Fixtures, "prometheus-2.42-self.txt")));
+        foreach (var name in new[]
+        {
+            "go_gc_duration_seconds", "go_gc_duration_seconds_sum", "go_gc_duration_seconds_count",
+            "prometheus_http_request_duration_seconds_bucket", "prometheus_http_request_duration_seconds_sum",
+            "prometheus_http_request_duration_seconds_count", "go_goroutines",
+        })
+        {
+            var viaProtobuf = await ValuesAsync(protobuf, name);
+            var viaText = await ValuesAsync(text, name);
+            var expected = fixtureSamples.Keys.Count(k => k == name || k.StartsWith(name + "{", StringComparison.Ordinal));
+            Assert.True(expected > 0, name);
+            Assert.Equal(expected, viaText.Count);
+            Assert.Equal(viaText.Keys.Order(StringComparer.Ordinal), viaProtobuf.Keys.Order(StringComparer.Ordinal));
+            foreach (var (series, value) in viaText) Assert.True(value == viaProtobuf[series], $"{series}: text {value}, protobuf {viaProtobuf[series]}");
+        }
+    }
+
+    /// <summary>Each series of <paramref name="name"/> in <paramref name="server"/>, keyed by its labels with le/quantile read as numbers.</summary>
+    private static async Task<Dictionary<string, double>> ValuesAsync(PrometheusServer server, string name)
+    {
+        var result = await server.QueryAsync(name);
+        var values = new Dictionary<string, double>(StringComparer.Ordinal);
+        foreach (var series in result.EnumerateArray())
+        {
+            var labels = series.GetProperty("metric").EnumerateObject()
+                .Select(p => p.Name is "le" or "quantile"
+                    ? $"{p.Name}={ParseFloat(p.Value.GetString()!).ToString(System.Globalization.CultureInfo.InvariantCulture)}"
+                    : $"{p.Name}={p.Value.GetString()}")
+                .Order(StringComparer.Ordinal);
+            values.Add(string.Join(",", labels), ParseFloat(series.GetProperty("value")[1].GetString()!));
+        }
+        return values;
+
+        static double ParseFloat(string text) => text switch
+        {
+            "+Inf" => double.PositiveInfinity,
+            "-Inf" => double.NegativeInfinity,
+            _ => double.Parse(text, System.Globalization.CultureInfo.InvariantCulture),
+        };
     }
 
     [Fact]
