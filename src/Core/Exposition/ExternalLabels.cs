@@ -54,4 +54,35 @@ public sealed class ExternalLabels
         }
         return new ExternalLabels(sorted, names, pairs, total);
     }
+
+    /// <summary>Starts tracking which of these labels one sample already has (see <see cref="Presence"/>).</summary>
+    internal Presence Track() => new(Names);
+
+    /// <summary>
+    /// Presence records which external labels a sample has, fed the sample's label names in sorted order:
+    /// both lists are sorted, so it walks them together. Writers then add only the missing ones.
+    /// </summary>
+    internal ref struct Presence(string[] names)
+    {
+        private int _index;
+        private ulong _bits; // bit i: the sample has external label i (the first 64)
+        private bool[]? _overflow = names.Length > 64 ? new bool[names.Length] : null;
+
+        /// <summary>Notes one of the sample's label names; call in name order.</summary>
+        [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
+        public void See(string labelName)
+        {
+            if (names.Length == 0) return;
+            while (_index < names.Length && string.CompareOrdinal(names[_index], labelName) < 0) _index++;
+            if (_index < names.Length && names[_index] == labelName)
+            {
+                if (_index < 64) _bits |= 1UL << _index;
+                else _overflow![_index] = true;
+            }
+        }
+
+        /// <summary>Whether the sample has external label <paramref name="index"/>.</summary>
+        [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
+        public readonly bool Has(int index) => index < 64 ? (_bits & (1UL << index)) != 0 : _overflow![index];
+    }
 }

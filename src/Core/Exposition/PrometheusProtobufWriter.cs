@@ -146,34 +146,19 @@ public static partial class PrometheusProtobufWriter
     /// </summary>
     private static void WriteLabels(ProtoBuffer buffer, Labels labels, string? skipLabel, ExternalLabels external)
     {
-        var externalNames = external.Names;
-        var externalIndex = 0;
-        ulong present = 0; // bit i: the sample has external label i (first 64 externals)
-        bool[]? presentOverflow = externalNames.Length > 64 ? new bool[externalNames.Length] : null;
+        var presence = external.Track();
         var span = labels.AsSpan();
         for (var i = 0; i < span.Length; i++)
         {
             ref readonly var label = ref span[i];
-            var name = label.Name;
-            if (externalNames.Length > 0)
-            {
-                // Both lists are sorted by name: walk the externals alongside.
-                while (externalIndex < externalNames.Length && string.CompareOrdinal(externalNames[externalIndex], name) < 0) externalIndex++;
-                if (externalIndex < externalNames.Length && externalNames[externalIndex] == name)
-                {
-                    if (externalIndex < 64) present |= 1UL << externalIndex;
-                    else presentOverflow![externalIndex] = true;
-                }
-            }
-            if (name == Label.MetricName || (skipLabel is not null && name == skipLabel)) continue;
-            WritePair(buffer, name, label.Value);
+            presence.See(label.Name);
+            if (label.Name == Label.MetricName || (skipLabel is not null && label.Name == skipLabel)) continue;
+            WritePair(buffer, label.Name, label.Value);
         }
-        if (externalNames.Length == 0) return;
-        var externalLabels = external.Labels;
+        var externalNames = external.Names;
         for (var e = 0; e < externalNames.Length; e++)
         {
-            var has = e < 64 ? (present & (1UL << e)) != 0 : presentOverflow![e];
-            if (!has) WritePair(buffer, externalNames[e], externalLabels[e].Value);
+            if (!presence.Has(e)) WritePair(buffer, externalNames[e], external.Labels[e].Value);
         }
     }
 

@@ -138,24 +138,13 @@ public static partial class PrometheusTextWriter
         }
 
         var extraIndex = -1;
-        var externalIndex = 0;
         var externalNames = external.Names;
-        ulong externalPresent = 0; // bit i: the sample has external label i (first 64 externals)
-        bool[]? externalPresentOverflow = externalNames.Length > 64 ? new bool[externalNames.Length] : null;
+        var presence = external.Track();
         for (var i = 0; i < labels.Length; i++)
         {
             ref readonly var label = ref labels[i];
             var labelName = label.Name;
-            if (externalNames.Length > 0)
-            {
-                // Both lists are sorted by name: walk the externals alongside.
-                while (externalIndex < externalNames.Length && string.CompareOrdinal(externalNames[externalIndex], labelName) < 0) externalIndex++;
-                if (externalIndex < externalNames.Length && externalNames[externalIndex] == labelName)
-                {
-                    if (externalIndex < 64) externalPresent |= 1UL << externalIndex;
-                    else externalPresentOverflow![externalIndex] = true;
-                }
-            }
+            presence.See(labelName);
             if (labelName == Label.MetricName) continue;
             if (extraLabel is not null && labelName == extraLabel)
             {
@@ -168,8 +157,7 @@ public static partial class PrometheusTextWriter
         }
         for (var e = 0; e < externalNames.Length; e++)
         {
-            var present = e < 64 ? (externalPresent & (1UL << e)) != 0 : externalPresentOverflow![e];
-            if (present) continue;
+            if (presence.Has(e)) continue;
             span[n++] = open ? (byte)',' : (byte)'{';
             open = true;
             var pair = external.Pairs[e];
