@@ -113,6 +113,16 @@ public partial class ExpositionParserTests
         Assert.Equal("{__name__=\"a\"}", Assert.Single(doc.DuplicateSeries).ToString());
     }
 
+    [Fact]
+    public void OpenMetricsCounterSamplesKeepTheirTotalAndCreatedNames()
+    {
+        // Like Prometheus 2.42 (our oracle), a counter's samples are kept as named; no suffix is enforced,
+        // so a sloppy exporter's "# TYPE x_total counter" is read as Prometheus reads it.
+        var doc = ParseOpenMetrics("# TYPE requests counter\nrequests_total 5\nrequests_created 1.5e9\n# TYPE other_total counter\nother_total 2\n# EOF\n");
+        Assert.Equal(["requests_total", "requests_created", "other_total"], doc.Samples.Select(s => s.Labels.MetricName));
+        Assert.Equal(MetricType.Counter, doc.Metadata.Single(m => m.Name == "requests").Type);
+    }
+
     public static TheoryData<string, int, string> OpenMetricsErrors => new()
     {
         { "", 1, "data does not end with # EOF" },
