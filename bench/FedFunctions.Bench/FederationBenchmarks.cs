@@ -39,6 +39,14 @@ public class FederationBenchmarks
     [Benchmark(Description = "select node_cpu idle + node_load regex")]
     public int SelectSelective() => FederationQuery.Select(_snapshots, _selective, _now, FederationQuery.DefaultLookback).Count;
 
+    [Benchmark(Description = "render 100k series as delimited protobuf")]
+    public int RenderEverythingProtobuf()
+    {
+        _output.ResetWrittenCount();
+        foreach (var family in _allFamilies) PrometheusProtobufWriter.WriteFamily(_output, family, _external);
+        return _output.WrittenCount;
+    }
+
     [Benchmark(Description = "render 100k series as text 0.0.4")]
     public int RenderEverything()
     {
