@@ -39,12 +39,15 @@ public sealed class FederationConfig
         {
             throw new ConfigException($"{path}: cannot read configuration: {ex.Message}", ex);
         }
-        return Parse(text, path);
+        return Parse(text, path, Path.GetDirectoryName(Path.GetFullPath(path)));
     }
 
     /// <summary>Parse reads a configuration from YAML text; <paramref name="sourceName"/> prefixes messages.</summary>
     /// <exception cref="ConfigException">The text is not a valid configuration.</exception>
-    public static FederationConfig Parse(string yaml, string sourceName = "config")
+    public static FederationConfig Parse(string yaml, string sourceName = "config") => Parse(yaml, sourceName, null);
+
+    // baseDirectory resolves relative secret file paths; null means the current directory.
+    private static FederationConfig Parse(string yaml, string sourceName, string? baseDirectory)
     {
         ArgumentNullException.ThrowIfNull(yaml);
         ArgumentNullException.ThrowIfNull(sourceName);
@@ -60,7 +63,7 @@ public sealed class FederationConfig
             throw new ConfigException($"{sourceName}:{line}: invalid YAML: {reason}", line, null, ex);
         }
 
-        var reader = new YamlConfigReader(sourceName);
+        var reader = new YamlConfigReader(sourceName, baseDirectory);
         if (stream.Documents.Count > 1)
             throw reader.Fail(stream.Documents[1].RootNode, null, "expected a single YAML document");
         var root = stream.Documents.Count == 0 ? null : stream.Documents[0].RootNode;

@@ -19,12 +19,11 @@ internal static partial class FederationConfigParser
 
     private static readonly HashSet<string> UnsupportedJobKeys =
     [
-        "sample_limit", "target_limit", "label_limit", "label_name_length_limit", "label_value_length_limit",
-        "body_size_limit", "keep_dropped_targets", "scrape_protocols", "fallback_scrape_protocol", "enable_compression",
+        "target_limit", "keep_dropped_targets", "scrape_protocols", "fallback_scrape_protocol", "enable_compression",
         "track_timestamps_staleness", "scrape_classic_histograms", "always_scrape_classic_histograms",
         "convert_classic_histograms_to_nhcb", "native_histogram_bucket_limit", "native_histogram_min_bucket_factor",
-        "basic_auth", "authorization", "oauth2", "bearer_token", "bearer_token_file", "tls_config", "proxy_url",
-        "no_proxy", "proxy_from_environment", "proxy_connect_header", "follow_redirects", "enable_http2",
+        "oauth2", "tls_config", "proxy_url",
+        "no_proxy", "proxy_from_environment", "proxy_connect_header", "enable_http2",
         "http_headers", "metric_name_validation_scheme", "metric_name_escaping_scheme", "extra_scrape_metrics",
         "file_sd_configs", "dns_sd_configs", "kubernetes_sd_configs", "consul_sd_configs", "ec2_sd_configs",
         "azure_sd_configs", "gce_sd_configs", "http_sd_configs", "docker_sd_configs", "dockerswarm_sd_configs",
@@ -114,6 +113,9 @@ internal static partial class FederationConfigParser
         var parameters = new Dictionary<string, IReadOnlyList<string>>(StringComparer.Ordinal);
         var statics = new List<StaticConfig>();
         IReadOnlyList<RelabelConfig> relabel = [], metricRelabel = [];
+        var http = new HttpSettings();
+        var limits = new JobLimits();
+        var followRedirects = true;
 
         foreach (var (key, keyNode, value) in reader.Mapping(node, where, "scrape_configs"))
         {
@@ -142,7 +144,9 @@ internal static partial class FederationConfigParser
                     break;
                 case "relabel_configs": relabel = ParseRelabelConfigs(reader, value, key, where); break;
                 case "metric_relabel_configs": metricRelabel = ParseRelabelConfigs(reader, value, key, where); break;
+                case "follow_redirects": followRedirects = reader.Bool(value, key, where); break;
                 default:
+                    if (TryParseHttpKey(reader, key, value, where, http) || TryParseLimitKey(reader, key, value, where, ref limits)) break;
                     throw reader.Fail(keyNode, key, UnsupportedJobKeys.Contains(key)
                         ? $"unsupported key \"{key}\" in {where} (not implemented by fed-functions)"
                         : $"unknown key \"{key}\" in {where}");
@@ -150,6 +154,7 @@ internal static partial class FederationConfigParser
         }
 
         if (string.IsNullOrEmpty(jobName)) throw reader.Fail(node, "job_name", $"job_name is missing or empty in {where}");
+        var authorization = BuildAuthorization(reader, http, where);
 
         // Inheritance as in Prometheus' ScrapeConfig.Validate: zero means "use the global value".
         var effectiveInterval = interval is { } iv && iv > TimeSpan.Zero ? iv : global.ScrapeInterval;
@@ -179,6 +184,13 @@ internal static partial class FederationConfigParser
             StaticConfigs = statics,
             RelabelConfigs = relabel,
             MetricRelabelConfigs = metricRelabel,
+            SampleLimit = limits.Sample,
+            LabelLimit = limits.Labels,
+            LabelNameLengthLimit = limits.NameLength,
+            LabelValueLengthLimit = limits.ValueLength,
+            BodySizeLimitBytes = limits.BodyBytes,
+            FollowRedirects = followRedirects,
+            Authorization = authorization,
             Line = checked((int)node.Start.Line),
         };
     }

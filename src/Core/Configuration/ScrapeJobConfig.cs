@@ -39,6 +39,30 @@ public sealed class ScrapeJobConfig
     /// <summary>MetricRelabelConfigs rewrite or drop scraped series (<c>metric_relabel_configs</c>).</summary>
     public IReadOnlyList<RelabelConfig> MetricRelabelConfigs { get; internal init; } = [];
 
+    /// <summary>SampleLimit fails a scrape with more samples after metric relabeling (<c>sample_limit</c>; 0 = no limit).</summary>
+    public long SampleLimit { get; internal init; }
+
+    /// <summary>LabelLimit fails a scrape with a series of more labels, <c>__name__</c> included (<c>label_limit</c>; 0 = no limit).</summary>
+    public long LabelLimit { get; internal init; }
+
+    /// <summary>LabelNameLengthLimit fails a scrape with a longer label name, in UTF-8 bytes (<c>label_name_length_limit</c>; 0 = no limit).</summary>
+    public long LabelNameLengthLimit { get; internal init; }
+
+    /// <summary>LabelValueLengthLimit fails a scrape with a longer label value, in UTF-8 bytes (<c>label_value_length_limit</c>; 0 = no limit).</summary>
+    public long LabelValueLengthLimit { get; internal init; }
+
+    /// <summary>
+    /// BodySizeLimitBytes fails a scrape whose uncompressed body is larger (<c>body_size_limit</c>); 0 means the
+    /// job sets none and the scraper's own limit (<c>ScraperOptions.BodySizeLimitBytes</c>) applies.
+    /// </summary>
+    public long BodySizeLimitBytes { get; internal init; }
+
+    /// <summary>FollowRedirects follows HTTP redirects (<c>follow_redirects</c>, default true).</summary>
+    public bool FollowRedirects { get; internal init; } = true;
+
+    /// <summary>Authorization is the header sent with each scrape, or null for none.</summary>
+    public ScrapeAuthorization? Authorization { get; internal init; }
+
     /// <summary>The 1-based line of the job in the source, for messages.</summary>
     internal int Line { get; init; }
 

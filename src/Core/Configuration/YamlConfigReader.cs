@@ -8,8 +8,11 @@ namespace FedFunctions.Core.Configuration;
 /// configuration parser uses. Every failure becomes a <see cref="ConfigException"/> that names the
 /// source, the line of the node and the key.
 /// </summary>
-internal sealed class YamlConfigReader(string sourceName)
+internal sealed class YamlConfigReader(string sourceName, string? baseDirectory = null)
 {
+    /// <summary>The folder relative file paths (secret files) are resolved against: the config file's folder.</summary>
+    public string BaseDirectory { get; } = baseDirectory ?? Directory.GetCurrentDirectory();
+
     /// <summary>The name used as the message prefix (a file path or "config").</summary>
     public string SourceName { get; } = sourceName;
 

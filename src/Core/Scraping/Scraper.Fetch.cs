@@ -18,24 +18,34 @@ public sealed partial class Scraper
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, timeoutCts.Token);
         var token = linked.Token;
         var url = target.Url.AbsoluteUri;
+        var job = target.Job;
+        var limit = job.BodySizeLimitBytes > 0 ? job.BodySizeLimitBytes : _options.BodySizeLimitBytes;
+        var client = job.FollowRedirects ? _httpClient : _noRedirectClient ?? SharedNoRedirectClient.Value;
 
         using var request = new HttpRequestMessage(HttpMethod.Get, target.Url);
         request.Headers.TryAddWithoutValidation("Accept", AcceptHeader);
         request.Headers.TryAddWithoutValidation("Accept-Encoding", "gzip");
         request.Headers.TryAddWithoutValidation("User-Agent", UserAgent);
         request.Headers.TryAddWithoutValidation(TimeoutHeader, FormatSeconds(timeout));
+        if (job.Authorization is { } authorization)
+        {
+            // Secret files are read at each scrape so rotated secrets apply; the error names the file only.
+            if (!authorization.TryCreateHeaderValue(out var headerValue, out var authError))
+                throw new ScrapeFailedException(authError!);
+            if (headerValue is not null) request.Headers.TryAddWithoutValidation("Authorization", headerValue);
+        }
 
         byte[]? buffer = null;
         try
         {
-            using var response = await _httpClient.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, token).ConfigureAwait(false);
+            using var response = await client.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, token).ConfigureAwait(false);
             var status = (int)response.StatusCode;
             if (status is < 200 or > 299)
                 throw new ScrapeFailedException($"server returned HTTP status {status} {response.ReasonPhrase}".TrimEnd());
 
             var content = response.Content;
-            if (content.Headers.ContentLength is { } length && length > _options.BodySizeLimitBytes && content.Headers.ContentEncoding.Count == 0)
-                throw BodyTooLarge();
+            if (content.Headers.ContentLength is { } length && length > limit && content.Headers.ContentEncoding.Count == 0)
+                throw BodyTooLarge(limit);
 
             var stream = await content.ReadAsStreamAsync(token).ConfigureAwait(false);
             await using (stream.ConfigureAwait(false))
@@ -47,7 +57,7 @@ public sealed partial class Scraper
                 int used;
                 try
                 {
-                    (buffer, used) = await ReadLimitedAsync(body, token).ConfigureAwait(false);
+                    (buffer, used) = await ReadLimitedAsync(body, limit, token).ConfigureAwait(false);
                 }
                 catch (InvalidDataException ex)
                 {
@@ -102,9 +112,8 @@ public sealed partial class Scraper
     }
 
     // Reads the whole body into a pooled buffer, growing by doubling; fails past the size limit.
-    private async Task<(byte[] Buffer, int Used)> ReadLimitedAsync(Stream body, CancellationToken token)
+    private static async Task<(byte[] Buffer, int Used)> ReadLimitedAsync(Stream body, long limit, CancellationToken token)
     {
-        var limit = _options.BodySizeLimitBytes;
         var buffer = ArrayPool<byte>.Shared.Rent(InitialBufferBytes);
         var used = 0;
         try
@@ -113,9 +122,9 @@ public sealed partial class Scraper
             {
                 if (used == buffer.Length)
                 {
-                    if (buffer.Length >= Array.MaxLength) throw BodyTooLarge();
+                    if (buffer.Length >= Array.MaxLength) throw BodyTooLarge(limit);
                     // Never grow past limit + 1 byte: one byte over is enough to know the body is too large.
-                    var bigger = ArrayPool<byte>.Shared.Rent((int)Math.Min(Math.Min((long)buffer.Length * 2, limit + 1), Array.MaxLength));
+                    var bigger = ArrayPool<byte>.Shared.Rent((int)Math.Min(Math.Min((long)buffer.Length * 2, Math.Min(limit, Array.MaxLength - 1L) + 1), Array.MaxLength));
                     buffer.AsSpan(0, used).CopyTo(bigger);
                     ArrayPool<byte>.Shared.Return(buffer);
                     buffer = bigger;
@@ -123,7 +132,7 @@ public sealed partial class Scraper
                 var read = await body.ReadAsync(buffer.AsMemory(used), token).ConfigureAwait(false);
                 if (read == 0) return (buffer, used);
                 used += read;
-                if (used > limit) throw BodyTooLarge();
+                if (used > limit) throw BodyTooLarge(limit);
             }
         }
         catch
@@ -133,8 +142,8 @@ public sealed partial class Scraper
         }
     }
 
-    private ScrapeFailedException BodyTooLarge() =>
-        new($"body size limit exceeded (limit: {_options.BodySizeLimitBytes} bytes)");
+    private static ScrapeFailedException BodyTooLarge(long limit) =>
+        new($"body size limit exceeded (limit: {limit} bytes)");
 
     private static string Describe(HttpRequestException ex)
     {

@@ -18,6 +18,7 @@ public sealed partial class Scraper
         var series = new HashSet<Labels>(parsed.Count);
         var relabel = job.MetricRelabelConfigs;
         var explicitlyEmpty = document.ExplicitlyEmptyLabels;
+        var checkLabels = job.LabelLimit > 0 || job.LabelNameLengthLimit > 0 || job.LabelValueLengthLimit > 0;
         for (var i = 0; i < parsed.Count; i++)
         {
             var sample = parsed[i];
@@ -31,8 +32,14 @@ public sealed partial class Scraper
             if (labels.MetricName.Length == 0)
                 return new SampleOutcome([], [], 0, 0, $"missing metric name (__name__ label) in series {labels}");
 
+            if (checkLabels && LabelLimitError(labels, job) is { } limitError)
+                return new SampleOutcome([], [], 0, 0, limitError);
+
             // Label mutation can make two body series identical; keep the first, as for body duplicates.
             if (!series.Add(labels)) continue;
+            // As Prometheus' limitAppender: one sample over sample_limit fails the whole scrape.
+            if (job.SampleLimit > 0 && series.Count > job.SampleLimit)
+                return new SampleOutcome([], [], 0, 0, "sample limit exceeded");
 
             var timestamp = job.HonorTimestamps && sample.TimestampMs is { } exposed ? exposed : scrapeMs;
             samples.Add(new Sample(labels, sample.Value, timestamp));

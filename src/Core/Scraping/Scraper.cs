@@ -25,17 +25,37 @@ public sealed partial class Scraper
     /// <summary>The header that tells targets how long the scraper waits, in seconds.</summary>
     public const string TimeoutHeader = "X-Prometheus-Scrape-Timeout-Seconds";
 
+    // One process-wide client for jobs with follow_redirects: false when the caller supplies none.
+    private static readonly Lazy<HttpClient> SharedNoRedirectClient = new(() => CreateHttpClient(followRedirects: false));
+
     private readonly HttpClient _httpClient;
+    private readonly HttpClient? _noRedirectClient;
     private readonly ScraperOptions _options;
     private readonly SeriesTracker _tracker = new();
 
-    /// <summary>Creates a scraper over <paramref name="httpClient"/> (share one, e.g. from <see cref="CreateHttpClient"/>).</summary>
+    /// <summary>
+    /// Creates a scraper over <paramref name="httpClient"/> (share one, e.g. from <see cref="CreateHttpClient"/>);
+    /// jobs with <c>follow_redirects: false</c> use one process-wide client that does not follow redirects.
+    /// </summary>
     /// <exception cref="ArgumentNullException"><paramref name="httpClient"/> is null.</exception>
     /// <exception cref="ArgumentOutOfRangeException">MaxConcurrency or BodySizeLimitBytes is not positive.</exception>
     public Scraper(HttpClient httpClient, ScraperOptions? options = null)
+        : this(httpClient, null, options)
+    {
+    }
+
+    /// <summary>
+    /// Creates a scraper over <paramref name="httpClient"/> for jobs that follow redirects and
+    /// <paramref name="noRedirectHttpClient"/> (e.g. <c>CreateHttpClient(followRedirects: false)</c>) for jobs
+    /// with <c>follow_redirects: false</c>; null uses a process-wide one.
+    /// </summary>
+    /// <exception cref="ArgumentNullException"><paramref name="httpClient"/> is null.</exception>
+    /// <exception cref="ArgumentOutOfRangeException">MaxConcurrency or BodySizeLimitBytes is not positive.</exception>
+    public Scraper(HttpClient httpClient, HttpClient? noRedirectHttpClient, ScraperOptions? options = null)
     {
         ArgumentNullException.ThrowIfNull(httpClient);
         _httpClient = httpClient;
+        _noRedirectClient = noRedirectHttpClient;
         _options = options ?? new ScraperOptions();
         ArgumentOutOfRangeException.ThrowIfLessThan(_options.MaxConcurrency, 1, "options.MaxConcurrency");
         ArgumentOutOfRangeException.ThrowIfLessThan(_options.BodySizeLimitBytes, 1, "options.BodySizeLimitBytes");
@@ -43,14 +63,15 @@ public sealed partial class Scraper
     }
 
     /// <summary>
-    /// CreateHttpClient builds the one client to share across scrapes: pooled connections, gzip
-    /// decompression, no cookies, default redirect handling, and no client-wide timeout (each scrape is
-    /// bounded by its job's <c>scrape_timeout</c>).
+    /// CreateHttpClient builds a client to share across scrapes: pooled connections, gzip decompression,
+    /// no cookies, redirects followed or not (one client per setting, never one per scrape), and no
+    /// client-wide timeout (each scrape is bounded by its job's <c>scrape_timeout</c>).
     /// </summary>
-    public static HttpClient CreateHttpClient()
+    public static HttpClient CreateHttpClient(bool followRedirects = true)
     {
         var handler = new SocketsHttpHandler
         {
+            AllowAutoRedirect = followRedirects,
             AutomaticDecompression = DecompressionMethods.GZip,
             UseCookies = false,
             PooledConnectionLifetime = TimeSpan.FromMinutes(5),

@@ -43,6 +43,26 @@ public sealed class FederationConfigTests
         { "relabel_unknown_key.bad.yml", "unknown key \"target\" in scrape_configs[0].relabel_configs[0]", 5 },
         { "relabel_empty_address.bad.yml", "invalid target \"node:9100\" in job \"node\": no address", 4 },
         { "bad_metrics_path.bad.yml", "invalid metrics_path \"metrics?x=1\"", 3 },
+        { "auth_basic_and_bearer.bad.yml", "at most one of basic_auth, oauth2, bearer_token & bearer_token_file must be configured in scrape_configs[0]", 6 },
+        { "auth_password_and_file.bad.yml", "at most one of basic_auth password & password_file must be configured in scrape_configs[0]", 6 },
+        { "auth_bearer_token_and_file.bad.yml", "at most one of bearer_token & bearer_token_file must be configured", 4 },
+        { "auth_authorization_and_bearer.bad.yml", "authorization is not compatible with bearer_token & bearer_token_file", 5 },
+        { "auth_authorization_and_basic.bad.yml", "at most one of basic_auth, oauth2 & authorization must be configured", 7 },
+        { "auth_type_basic.bad.yml", "authorization type cannot be set to \"basic\", use \"basic_auth\" instead", 4 },
+        { "auth_credentials_and_file.bad.yml", "at most one of authorization credentials & credentials_file must be configured", 5 },
+        { "auth_missing_credentials_file.bad.yml", "credentials_file \"no-such-secret.txt\" in scrape_configs[0] does not exist", 4 },
+        { "auth_missing_password_file.bad.yml", "password_file \"/no/such/dir/password\" in scrape_configs[0] does not exist", 5 },
+        { "auth_missing_bearer_token_file.bad.yml", "bearer_token_file \"missing-token\" in scrape_configs[0] does not exist", 3 },
+        { "auth_basic_unknown_key.bad.yml", "unknown key \"user\" in basic_auth in scrape_configs[0]", 4 },
+        { "auth_password_not_string.bad.yml", "\"password\" in basic_auth in scrape_configs[0] must be a string", 5 },
+        { "limit_negative.bad.yml", "invalid integer \"-1\" for \"sample_limit\" in scrape_configs[0]", 3 },
+        { "label_limit_not_integer.bad.yml", "invalid integer \"1.5\" for \"label_limit\"", 3 },
+        { "body_size_bad_unit.bad.yml", "invalid size \"10XB\" for \"body_size_limit\" in scrape_configs[0]", 3 },
+        { "body_size_missing_unit.bad.yml", "invalid size \"1000\" for \"body_size_limit\"", 4 },
+        { "global_body_size_limit.bad.yml", "unknown key \"body_size_limit\" in global", 3 },
+        { "global_sample_limit.bad.yml", "unknown key \"sample_limit\" in global", 2 },
+        { "follow_redirects_bad_bool.bad.yml", "invalid boolean \"sometimes\" for \"follow_redirects\"", 3 },
+        { "unsupported_oauth2.bad.yml", "unsupported key \"oauth2\" in scrape_configs[0]", 3 },
     };
 
     public static TheoryData<string> BadFiles()
@@ -75,6 +95,15 @@ public sealed class FederationConfigTests
     public void EveryBadFileHasAnExpectedError(string file)
     {
         Assert.Contains(BadConfigs, row => (string)row[0] == file);
+    }
+
+    [Theory]
+    [MemberData(nameof(BadFiles))]
+    public void BadConfigMessagesNeverShowSecrets(string file)
+    {
+        // Every secret in testdata contains "s3cr3t"; neither the message nor the inner error may show it.
+        var ex = Assert.Throws<ConfigException>(() => FederationConfig.Load(ConfigurationTestPaths.File(file)));
+        Assert.DoesNotContain("s3cr3t", ex.ToString(), StringComparison.Ordinal);
     }
 
     [Theory]
@@ -183,6 +212,56 @@ public sealed class FederationConfigTests
         var parsed = Assert.Single(config.ScrapeConfigs);
         Assert.Equal(TimeSpan.FromSeconds(intervalSeconds), parsed.ScrapeInterval);
         Assert.Equal(TimeSpan.FromSeconds(timeoutSeconds), parsed.ScrapeTimeout);
+    }
+
+    [Fact]
+    public void LimitsAuthAndRedirectsAreRead()
+    {
+        var config = FederationConfig.Load(ConfigurationTestPaths.File("auth_limits.good.yml"));
+        var byName = config.ScrapeConfigs.ToDictionary(j => j.JobName);
+        var secretFile = ConfigurationTestPaths.File("secret.txt");
+
+        var basic = byName["basic"];
+        Assert.Equal((1000L, 30L, 200L, 1024L, 10L << 20), (basic.SampleLimit, basic.LabelLimit, basic.LabelNameLengthLimit, basic.LabelValueLengthLimit, basic.BodySizeLimitBytes));
+        Assert.False(basic.FollowRedirects);
+        Assert.True(basic.Authorization!.IsBasic);
+        Assert.Null(basic.Authorization.SecretFile);
+        Assert.Equal("Basic <secret>", basic.Authorization.ToString());
+
+        var basicFile = byName["basic_file"];
+        Assert.Equal(1L << 30, basicFile.BodySizeLimitBytes);
+        Assert.True(basicFile.FollowRedirects);
+        Assert.Equal(secretFile, basicFile.Authorization!.SecretFile);
+        // Defaults: no limits.
+        Assert.Equal((0L, 0L, 0L, 0L), (basicFile.SampleLimit, basicFile.LabelLimit, basicFile.LabelNameLengthLimit, basicFile.LabelValueLengthLimit));
+
+        Assert.Equal(("Token", false, secretFile), (byName["authz"].Authorization!.Type, byName["authz"].Authorization!.IsBasic, byName["authz"].Authorization!.SecretFile));
+        Assert.Equal("Bearer", byName["authz_default"].Authorization!.Type);
+        Assert.Equal("Bearer <secret>", byName["legacy"].Authorization!.ToString());
+        Assert.Equal(("Bearer", secretFile), (byName["legacy_file"].Authorization!.Type, byName["legacy_file"].Authorization!.SecretFile));
+        Assert.Equal(0, byName["legacy_file"].BodySizeLimitBytes);
+        Assert.All(config.ScrapeConfigs, job => Assert.DoesNotContain("s3cr3t", job.Authorization!.ToString(), StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void JobWithoutAuthHasNone()
+    {
+        var job = FederationConfig.Parse("scrape_configs:\n  - job_name: j\n").ScrapeConfigs.Single();
+        Assert.Null(job.Authorization);
+        Assert.True(job.FollowRedirects);
+        Assert.Equal(0, job.BodySizeLimitBytes);
+    }
+
+    [Fact]
+    public void RelativeSecretFileResolvesAgainstTheCurrentDirectoryWhenParsingText()
+    {
+        var ex = Assert.Throws<ConfigException>(() => FederationConfig.Parse(
+            "scrape_configs:\n  - job_name: j\n    bearer_token_file: secret.txt\n"));
+        Assert.Equal("bearer_token_file", ex.Key);
+        Assert.Equal(3, ex.Line);
+        var absolute = FederationConfig.Parse(
+            $"scrape_configs:\n  - job_name: j\n    bearer_token_file: '{ConfigurationTestPaths.File("secret.txt")}'\n");
+        Assert.Equal(ConfigurationTestPaths.File("secret.txt"), absolute.ScrapeConfigs[0].Authorization!.SecretFile);
     }
 
     [Fact]

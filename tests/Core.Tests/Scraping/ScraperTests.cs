@@ -6,7 +6,7 @@ using FedFunctions.Core.Scraping;
 
 namespace FedFunctions.Core.Tests.Scraping;
 
-public sealed class ScraperTests : IAsyncLifetime
+public sealed partial class ScraperTests : IAsyncLifetime
 {
     private static readonly DateTimeOffset Now = new(2026, 3, 14, 12, 0, 0, TimeSpan.Zero);
     private static readonly long NowMs = Now.ToUnixTimeMilliseconds();
