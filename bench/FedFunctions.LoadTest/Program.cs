@@ -65,7 +65,12 @@ Report ours, theirs;
     }
 
     var (coldAll, allLatency, allBytes) = await Latency.MeasureAsync(http, everything, Requests);
+    var before = await ServerTimes(http);
     var (coldSel, selLatency, selBytes) = await Latency.MeasureAsync(http, selective, Requests);
+    var after = await ServerTimes(http);
+    // Where the selective request's time goes, from the app's own histograms (sum/count deltas).
+    Console.WriteLine($"fed-functions selective, server side per request: storage+select {(after.Read - before.Read) / (after.Count - before.Count) * 1000:0.0} ms, " +
+                      $"whole request {(after.Request - before.Request) / (after.Count - before.Count) * 1000:0.0} ms");
     ours = new Report("fed-functions (+Azurite)", runs.Skip(1).Median(), cpuPerRun.Skip(1).Median() / series * 100_000,
         azuriteCpuPerRun.Skip(1).Median() / series * 100_000, allLatency, selLatency, coldAll, allBytes, selBytes,
         ProcessStats.PeakMemoryMiB(app.Id), ProcessStats.PeakMemoryMiB(azurite.ProcessId), series);
@@ -111,6 +116,16 @@ static string FindPid(PrometheusServer server)
         catch (UnauthorizedAccessException) { }
     }
     throw new InvalidOperationException("prometheus process not found");
+}
+
+static async Task<(double Read, double Request, double Count)> ServerTimes(HttpClient http)
+{
+    var text = await http.GetStringAsync("/metrics");
+    double Value(string prefix) => text.Split('\n').Where(l => l.StartsWith(prefix, StringComparison.Ordinal))
+        .Sum(l => double.Parse(l[(l.LastIndexOf(' ') + 1)..], CultureInfo.InvariantCulture));
+    return (Value("fedfunctions_storage_operation_duration_seconds_sum{operation=\"federate_read\"}"),
+            Value("fedfunctions_federate_request_duration_seconds_sum "),
+            Value("fedfunctions_federate_request_duration_seconds_count "));
 }
 
 // Prometheus' own metrics (it does not scrape itself in this config), summed over label sets.

@@ -49,7 +49,7 @@ public sealed class PublishLayoutTests
     public void LocalSettingsSampleListsEverySetting()
     {
         var sample = File.ReadAllText(Path.Combine(RepoPaths.RepoRoot, "local.settings.sample.json"));
-        foreach (var name in new[] { "FederationStorage", "Federation__ConfigPath", "ScrapeSchedule", "FederationStorage__tableServiceUri", "FederationStorage__blobServiceUri", "Federation__LookbackDelta", "Federation__MaxConcurrency", "Federation__SnapshotTable", "Federation__SnapshotContainer" })
+        foreach (var name in new[] { "FederationStorage", "Federation__ConfigPath", "ScrapeSchedule", "FederationStorage__tableServiceUri", "FederationStorage__blobServiceUri", "Federation__LookbackDelta", "Federation__MaxConcurrency", "Federation__SnapshotTable", "Federation__SnapshotContainer", "Federation__CacheRefresh" })
             Assert.Contains($"\"{name}\"", sample);
     }
 }

@@ -9,19 +9,35 @@ namespace FedFunctions.Core.Federation;
 /// SnapshotCache keeps decoded, indexed snapshots in memory between <c>/federate</c> requests. Each request
 /// lists the stored versions (one cheap query per partition read) and fetches and decodes only the
 /// snapshots that changed since the last request, so a steady stream of requests costs one small query
-/// each plus the decoding of what was newly scraped.
+/// each plus the decoding of what was newly scraped. Snapshots only change at scrape ticks, so with a
+/// <see cref="RefreshInterval"/> requests arriving within it (several federating servers, a burst)
+/// share one listing instead of each paying for a storage query.
 /// </summary>
 public sealed class SnapshotCache
 {
     private readonly SnapshotStore _store;
+    private readonly TimeProvider _time;
     private readonly ConcurrentDictionary<TargetKey, (long ScrapeTimestampMs, IndexedSnapshot Snapshot)> _entries = new();
+    private readonly ConcurrentDictionary<string, (long ListedAt, IReadOnlyList<IndexedSnapshot> Snapshots)> _recent = new(StringComparer.Ordinal);
 
     /// <summary>Creates a cache over <paramref name="store"/>.</summary>
-    public SnapshotCache(SnapshotStore store)
+    /// <param name="store">Where the snapshots are.</param>
+    /// <param name="refreshInterval">How long a listing of the stored versions is reused (zero: never).</param>
+    /// <param name="timeProvider">The clock (tests pin it).</param>
+    public SnapshotCache(SnapshotStore store, TimeSpan refreshInterval = default, TimeProvider? timeProvider = null)
     {
         ArgumentNullException.ThrowIfNull(store);
+        ArgumentOutOfRangeException.ThrowIfLessThan(refreshInterval, TimeSpan.Zero);
         _store = store;
+        RefreshInterval = refreshInterval;
+        _time = timeProvider ?? TimeProvider.System;
     }
+
+    /// <summary>How long a listing of the stored versions is reused before storage is asked again.</summary>
+    public TimeSpan RefreshInterval { get; }
+
+    /// <summary>Forgets the reused listings, so the next request asks storage (call after storing snapshots).</summary>
+    public void Invalidate() => _recent.Clear();
 
     /// <summary>How many snapshots are currently held.</summary>
     public int Count => _entries.Count;
@@ -29,6 +45,21 @@ public sealed class SnapshotCache
     /// <summary>Returns the current snapshots of <paramref name="jobs"/> (null: every job), refreshing what changed.</summary>
     /// <exception cref="SnapshotStoreException">Storage could not be read.</exception>
     public async Task<IReadOnlyList<IndexedSnapshot>> GetAsync(IReadOnlyCollection<string>? jobs, CancellationToken cancellationToken = default)
+    {
+        var scope = jobs is null ? "" : string.Join('\n', jobs.Order(StringComparer.Ordinal)) + "\n";
+        var now = _time.GetTimestamp();
+        if (RefreshInterval > TimeSpan.Zero && _recent.TryGetValue(scope, out var recent) &&
+            _time.GetElapsedTime(recent.ListedAt, now) < RefreshInterval)
+        {
+            return recent.Snapshots;
+        }
+
+        var result = await ListAndRefreshAsync(jobs, cancellationToken).ConfigureAwait(false);
+        if (RefreshInterval > TimeSpan.Zero) _recent[scope] = (now, result);
+        return result;
+    }
+
+    private async Task<IReadOnlyList<IndexedSnapshot>> ListAndRefreshAsync(IReadOnlyCollection<string>? jobs, CancellationToken cancellationToken)
     {
         var versions = new List<SnapshotVersion>();
         if (jobs is null) versions.AddRange(await _store.ListVersionsAsync(null, cancellationToken).ConfigureAwait(false));

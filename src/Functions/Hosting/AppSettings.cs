@@ -21,6 +21,13 @@ public sealed record AppSettings
     /// <summary>How far back a sample still counts as current in <c>/federate</c> (<c>Federation__LookbackDelta</c>, default 5m).</summary>
     public TimeSpan LookbackDelta { get; init; } = TimeSpan.FromMinutes(5);
 
+    /// <summary>
+    /// How long <c>/federate</c> reuses one listing of the stored snapshot versions (<c>Federation__CacheRefresh</c>,
+    /// default 1s; 0s lists on every request). Snapshots change only at scrape ticks; a scrape run in
+    /// this instance refreshes at once.
+    /// </summary>
+    public TimeSpan CacheRefresh { get; init; } = TimeSpan.FromSeconds(1);
+
     /// <summary>How many targets are scraped at once (<c>Federation__MaxConcurrency</c>, default 32).</summary>
     public int MaxConcurrency { get; init; } = 32;
 
@@ -61,6 +68,14 @@ public sealed record AppSettings
                 : throw new ConfigException($"setting Federation__LookbackDelta: \"{lookbackText}\" is not a positive duration such as 5m");
         }
 
+        var cacheRefresh = TimeSpan.FromSeconds(1);
+        if (Get(getSetting, "Federation__CacheRefresh") is { } refreshText)
+        {
+            cacheRefresh = refreshText is "0" or "0s" ? TimeSpan.Zero
+                : PrometheusDuration.TryParse(refreshText, out var parsed) ? parsed
+                : throw new ConfigException($"setting Federation__CacheRefresh: \"{refreshText}\" is not a duration such as 1s (0s: every request)");
+        }
+
         var concurrency = 32;
         if (Get(getSetting, "Federation__MaxConcurrency") is { } concurrencyText &&
             (!int.TryParse(concurrencyText, out concurrency) || concurrency < 1 || concurrency > 1024))
@@ -91,6 +106,7 @@ public sealed record AppSettings
             Schedule = schedule,
             ScheduleText = scheduleText,
             LookbackDelta = lookback,
+            CacheRefresh = cacheRefresh,
             MaxConcurrency = concurrency,
             CustomHandlerPort = port,
         };

@@ -96,7 +96,7 @@ public static class FederationApp
                 metrics.CorruptSnapshots.Inc();
                 logger.LogError("skipping unreadable snapshot entity of {Job}/{Target}: {Reason}", key.Job, key.TargetId, reason);
             };
-            return new SnapshotCache(store)
+            return new SnapshotCache(store, settings.CacheRefresh)
             {
                 CorruptSnapshot = (key, ex) =>
                 {

@@ -1,3 +1,4 @@
+using FedFunctions.Core.Federation;
 using FedFunctions.Core.Ingestion;
 using FedFunctions.Core.Storage;
 using FedFunctions.Functions.Monitoring;
@@ -8,7 +9,7 @@ namespace FedFunctions.Functions.Hosting;
 /// ScrapeRunner runs the scrape cycle for either trigger (the host's timer or the local scheduler),
 /// records the app's metrics and logs a summary line.
 /// </summary>
-public sealed class ScrapeRunner(ScrapeCycle cycle, AppMetrics metrics, ILogger<ScrapeRunner> logger)
+public sealed class ScrapeRunner(ScrapeCycle cycle, SnapshotCache cache, AppMetrics metrics, ILogger<ScrapeRunner> logger)
 {
     /// <summary>Runs one cycle; <paramref name="trigger"/> names who asked, for the log.</summary>
     /// <exception cref="SnapshotStoreException">Storage could not be read at all.</exception>
@@ -17,6 +18,7 @@ public sealed class ScrapeRunner(ScrapeCycle cycle, AppMetrics metrics, ILogger<
         try
         {
             var result = await cycle.RunAsync(cancellationToken);
+            cache.Invalidate(); // what this instance just stored is served at once
             metrics.Cycles.Inc(result.Succeeded ? "success" : "storage_error");
             metrics.CycleDuration.Observe(result.Duration.TotalSeconds);
             metrics.SnapshotsWritten.Inc(by: result.SnapshotsWritten);

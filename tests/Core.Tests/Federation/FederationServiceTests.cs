@@ -85,6 +85,37 @@ public sealed class SnapshotCacheTests(AzuriteServer azurite)
     }
 
     [Fact]
+    public async Task ListingsAreSharedWithinTheRefreshIntervalAndInvalidatedOnDemand()
+    {
+        var options = new SnapshotStoreOptions { TableName = "cache" + Guid.NewGuid().ToString("N"), ContainerName = "cache" + Guid.NewGuid().ToString("N") };
+        var store = new SnapshotStore(new TableServiceClient(azurite.ConnectionString), new BlobServiceClient(azurite.ConnectionString), options);
+        await store.EnsureCreatedAsync();
+        var clock = new ManualClock();
+        var cache = new SnapshotCache(store, TimeSpan.FromSeconds(1), clock);
+        await store.UpsertAsync(Snapshots.Record("node", "a", 1000, value: 1));
+        Assert.Single(await cache.GetAsync(null));
+
+        await store.UpsertAsync(Snapshots.Record("node", "b", 1000, value: 2));
+        Assert.Single(await cache.GetAsync(null));        // within the interval: the same listing
+        Assert.Equal(2, (await cache.GetAsync(["node"])).Count); // another scope lists on its own
+
+        clock.Advance(TimeSpan.FromSeconds(1));
+        Assert.Equal(2, (await cache.GetAsync(null)).Count); // interval over: listed again
+
+        await store.UpsertAsync(Snapshots.Record("node", "c", 1000, value: 3));
+        cache.Invalidate();                                   // what a scrape run in this instance does
+        Assert.Equal(3, (await cache.GetAsync(null)).Count);
+    }
+
+    private sealed class ManualClock : TimeProvider
+    {
+        private long _ticks;
+        public void Advance(TimeSpan by) => _ticks += by.Ticks;
+        public override long GetTimestamp() => _ticks;
+        public override long TimestampFrequency => TimeSpan.TicksPerSecond;
+    }
+
+    [Fact]
     public async Task AnUnreadableSnapshotIsSkippedAndReported()
     {
         var options = new SnapshotStoreOptions { TableName = "cache" + Guid.NewGuid().ToString("N"), ContainerName = "cache" + Guid.NewGuid().ToString("N") };
