@@ -33,7 +33,16 @@ internal static class FederateEndpoint
     public static async Task HandleAsync(HttpContext context, FederationService federation, AppMetrics metrics, ILogger<FederationService> logger)
     {
         var started = Stopwatch.GetTimestamp();
-        var status = await RespondAsync(context, federation, metrics, logger);
+        int status;
+        try
+        {
+            status = await RespondAsync(context, federation, metrics, logger);
+        }
+        catch (OperationCanceledException) when (context.RequestAborted.IsCancellationRequested)
+        {
+            // The client went away (a scraper's timeout): nothing to answer, and not our error.
+            status = 499;
+        }
         metrics.FederateRequests.Inc(status.ToString(System.Globalization.CultureInfo.InvariantCulture));
         metrics.FederateDuration.Observe(Stopwatch.GetElapsedTime(started).TotalSeconds);
     }
