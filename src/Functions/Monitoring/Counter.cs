@@ -16,7 +16,6 @@ internal sealed class Counter(string name, string help, string? labelName = null
         lock (box) box.Value += by;
     }
 
-    public double Get(string labelValue = "") => _values.TryGetValue(labelValue, out var box) ? box.Value : 0;
 
     public MetricFamily Collect()
     {

@@ -32,7 +32,6 @@ internal sealed class Histogram(string name, string help, double[] bounds, strin
         }
     }
 
-    public long CountOf(string labelValue = "") => _series.TryGetValue(labelValue, out var s) ? s.Count : 0;
 
     public MetricFamily Collect()
     {
