@@ -32,6 +32,9 @@ public sealed class MainBicepTests(MainTemplateFixture fixture) : IClassFixture<
         var runtime = site.Properties["functionAppConfig"]?["runtime"];
         Assert.Equal("dotnet-isolated", (string?)runtime?["name"]);
         Assert.Equal("10.0", (string?)runtime?["version"]);
+        // The runtime image must carry the .NET the app is built for (framework-dependent package).
+        var props = File.ReadAllText(Path.Combine(InfraTestPaths.RepoRoot, "Directory.Build.props"));
+        Assert.Contains($"<TargetFramework>net{(string?)runtime?["version"]}</TargetFramework>", props);
         Assert.True(site.Properties["httpsOnly"]?.GetValue<bool>());
     }
 
