@@ -88,8 +88,8 @@ public sealed class FunctionInvocationTests(EndToEndFixture fixture)
     public async Task TheTimerRunsTheSameCycleAsScrapeNow()
     {
         // Two apps on tables of their own (in the shared one, jobs scraped moments ago are not due yet).
-        await using var viaTimer = await StartOwnAppAsync("viatimer");
-        await using var viaEndpoint = await StartOwnAppAsync("viaendpoint");
+        await using var viaTimer = await fixture.StartOwnAppAsync("viatimer");
+        await using var viaEndpoint = await fixture.StartOwnAppAsync("viaendpoint");
 
         await ActivatorUtilities.CreateInstance<ScrapeTimerFunction>(viaTimer.Services).RunAsync(new TimerInfo { IsPastDue = true }, CancellationToken.None);
         var (status, _) = await viaEndpoint.TriggerScrapeAsync();
@@ -113,17 +113,10 @@ public sealed class FunctionInvocationTests(EndToEndFixture fixture)
         Assert.Equal(2, up.Count(kv => kv.Value == "0"));
     }
 
-    private Task<AppHost> StartOwnAppAsync(string table) =>
-        AppHost.StartAsync(EndToEndFixture.Config(fixture.Targets.HostPort, fixture.RefusedPort), fixture.Azurite.ConnectionString,
-            new Dictionary<string, string> { ["Federation__SnapshotTable"] = table, ["Federation__SnapshotContainer"] = table });
-
     [Fact]
     public async Task WhenStorageIsUnreachableTheTimerFailsWithTheErrorScrapeNowNames()
     {
-        var closed = FreePort.Next();
-        var connection = $"DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;AccountKey={Core.Tests.Storage.AzuriteServer.AccountKey};" +
-                         $"BlobEndpoint=http://127.0.0.1:{closed}/devstoreaccount1;TableEndpoint=http://127.0.0.1:{closed}/devstoreaccount1;";
-        await using var app = await AppHost.StartAsync(EndToEndFixture.Config(fixture.Targets.HostPort, fixture.RefusedPort), connection);
+        await using var app = await fixture.StartAppWithStorageDownAsync();
 
         var timer = ActivatorUtilities.CreateInstance<ScrapeTimerFunction>(app.Services);
         var failure = await Assert.ThrowsAsync<ScrapeFailedException>(() => timer.RunAsync(new TimerInfo(), CancellationToken.None));

@@ -17,8 +17,7 @@ public sealed class StandaloneEndpointTests(EndToEndFixture fixture)
     public async Task ScrapeNowAnswersAfterTheCycleWithItsSummary()
     {
         // An app of its own: in the shared one, jobs scraped moments ago are not due yet.
-        await using var app = await AppHost.StartAsync(EndToEndFixture.Config(fixture.Targets.HostPort, fixture.RefusedPort), fixture.Azurite.ConnectionString,
-            new Dictionary<string, string> { ["Federation__SnapshotTable"] = "scrapenow", ["Federation__SnapshotContainer"] = "scrapenow" });
+        await using var app = await fixture.StartOwnAppAsync("scrapenow");
         var (status, body) = await app.TriggerScrapeAsync();
         Assert.Equal(200, status);
         using var json = JsonDocument.Parse(body);
@@ -128,10 +127,7 @@ public sealed class StandaloneEndpointTests(EndToEndFixture fixture)
     [Fact]
     public async Task UnreachableStorageAnswers503OnFederateAnd500OnScrapeNow()
     {
-        var closed = FreePort.Next();
-        var connection = $"DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;AccountKey={Core.Tests.Storage.AzuriteServer.AccountKey};" +
-                         $"BlobEndpoint=http://127.0.0.1:{closed}/devstoreaccount1;TableEndpoint=http://127.0.0.1:{closed}/devstoreaccount1;";
-        await using var app = await AppHost.StartAsync(EndToEndFixture.Config(fixture.Targets.HostPort, fixture.RefusedPort), connection);
+        await using var app = await fixture.StartAppWithStorageDownAsync();
 
         using var federate = await app.FederateAsync("up");
         Assert.Equal(HttpStatusCode.ServiceUnavailable, federate.StatusCode);
