@@ -42,7 +42,7 @@ fi
 
 dotnet build src/Functions -c Release --nologo --verbosity quiet
 Federation__ConfigPath="$config" ScrapeSchedule="${ScrapeSchedule:-*/15 * * * * *}" \
-  dotnet src/Functions/bin/Release/net10.0/handler.dll --urls "http://127.0.0.1:$port" &
+  dotnet src/Functions/bin/Release/net10.0/FedFunctions.Functions.dll --urls "http://127.0.0.1:$port" &
 pids+=($!)
 app=$!
 for _ in $(seq 1 150); do curl -sf "http://127.0.0.1:$port/" >/dev/null && break; kill -0 "$app" 2>/dev/null || break; sleep 0.2; done

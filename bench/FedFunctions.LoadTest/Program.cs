@@ -1,6 +1,6 @@
 // The end-to-end comparison of fed-functions (on Azurite) with a real Prometheus 2.42, both scraping
 // the same 200 loopback targets that serve the node_exporter fixture (about 100k series).
-// Run: bench/e2e-load.sh   (builds the handler in Release, then runs this program)
+// Run: bench/e2e-load.sh   (builds the app in Release, then runs this program in its standalone mode)
 using System.Diagnostics;
 using System.Globalization;
 using System.Text;
@@ -13,8 +13,8 @@ const int Requests = 10;
 string[] everything = ["{__name__=~\".+\"}"];
 string[] selective = ["node_cpu_seconds_total{mode=\"idle\"}", "node_load1"];
 
-var handler = Path.Combine(RepoPaths.RepoRoot, "src", "Functions", "bin", "Release", "net10.0", "handler.dll");
-if (!File.Exists(handler)) throw new InvalidOperationException("build the handler first: dotnet build src/Functions -c Release");
+var handler = Path.Combine(RepoPaths.RepoRoot, "src", "Functions", "bin", "Release", "net10.0", "FedFunctions.Functions.dll");
+if (!File.Exists(handler)) throw new InvalidOperationException("build the app first: dotnet build src/Functions -c Release");
 
 await using var servers = await TargetServer.StartAsync(targets);
 servers.Serve("/metrics", new TargetResponse(RepoPaths.Fixture("node_exporter-1.5.0.txt")));
@@ -52,12 +52,13 @@ Report ours, theirs;
         var cpu = ProcessStats.CpuSeconds(app.Id);
         var azuriteCpu = ProcessStats.CpuSeconds(azurite.ProcessId);
         var watch = Stopwatch.StartNew();
-        using var response = await http.PostAsync("/ScrapeTimer", new StringContent("{}", Encoding.UTF8, "application/json"));
+        using var response = await http.PostAsync("/-/scrape", content: null);
         var body = await response.Content.ReadAsStringAsync();
         watch.Stop();
-        if (!response.IsSuccessStatusCode || !body.Contains($"scraped {targets} targets (0 failed", StringComparison.Ordinal))
+        using var summary = System.Text.Json.JsonDocument.Parse(body);
+        if (!response.IsSuccessStatusCode || summary.RootElement.GetProperty("targetsUp").GetInt32() != targets)
             throw new InvalidOperationException("scrape run failed: " + body);
-        series = long.Parse(body.Split("snapshots with ")[1].Split(' ')[0], CultureInfo.InvariantCulture);
+        series = summary.RootElement.GetProperty("seriesWritten").GetInt64();
         runs.Add(watch.Elapsed.TotalSeconds);
         cpuPerRun.Add(ProcessStats.CpuSeconds(app.Id) - cpu);
         azuriteCpuPerRun.Add(ProcessStats.CpuSeconds(azurite.ProcessId) - azuriteCpu);

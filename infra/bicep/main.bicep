@@ -1,5 +1,5 @@
-// fed-functions on Azure: serverless Prometheus federation as a Functions custom handler on the
-// Flex Consumption plan (FC1, Linux). Deploy with
+// fed-functions on Azure: serverless Prometheus federation as an Azure Functions isolated worker
+// (.NET 10) on the Flex Consumption plan (FC1, Linux). Deploy with
 //   az deployment group create -g <rg> -f infra/bicep/main.bicep -p infra/bicep/main.bicepparam
 // then zip-deploy the package from scripts/package.sh (docs/deploy.md).
 targetScope = 'resourceGroup'

@@ -1,4 +1,5 @@
 using FedFunctions.Functions.Hosting;
 
-// fed-functions' Azure Functions custom handler: see README.md ("Why a custom handler").
+// fed-functions: an Azure Functions isolated worker under the Functions host, a plain ASP.NET Core
+// server otherwise (README.md, "Hosting").
 return FederationApp.Run(args, Environment.GetEnvironmentVariable);

@@ -1,5 +1,3 @@
-using System.Net.Http.Headers;
-using System.Text;
 using FedFunctions.Functions.Hosting;
 using FedFunctions.TestSupport;
 using Microsoft.AspNetCore.Builder;
@@ -7,16 +5,12 @@ using Microsoft.AspNetCore.Builder;
 namespace FedFunctions.Functions.Tests;
 
 /// <summary>
-/// AppHost runs the real custom handler in-process on a free loopback port, with settings given as a
-/// dictionary instead of environment variables, a scrape config written to a temp file, and a schedule
-/// that never fires during a test (tests trigger runs with <c>POST /ScrapeTimer</c>, as the host does).
+/// AppHost runs the real app in standalone mode, in-process on a free loopback port, with settings given
+/// as a dictionary instead of environment variables, a scrape config written to a temp file, and a
+/// schedule that never fires during a test (tests run a cycle with <c>POST /-/scrape</c>).
 /// </summary>
 public sealed class AppHost : IAsyncDisposable
 {
-    /// <summary>The timer payload the Functions host sends (reference azure.md §1.5).</summary>
-    public const string TimerPayload =
-        """{"Data":{"myTimer":{"Schedule":{"AdjustForDST":true},"ScheduleStatus":{"Last":"2026-11-24T10:00:00+00:00","Next":"2026-11-24T10:00:15+00:00","LastUpdated":"2026-11-24T10:00:00+00:00"},"IsPastDue":false}},"Metadata":{"sys":{"MethodName":"ScrapeTimer","UtcNow":"2026-11-24T10:00:15.01Z","RandGuid":"fa3b2fbc-26ed-4fcb-be75-82db8773b519"}}}""";
-
     private readonly WebApplication _app;
     private readonly string _directory;
 
@@ -58,16 +52,15 @@ public sealed class AppHost : IAsyncDisposable
             foreach (var (key, value) in settings) values[key] = value;
         }
 
-        var app = FederationApp.Build(["--urls", "http://127.0.0.1:0"], name => values.GetValueOrDefault(name));
+        var app = StandaloneApp.Build(["--urls", "http://127.0.0.1:0"], name => values.GetValueOrDefault(name));
         await app.StartAsync();
         return new AppHost(app, directory);
     }
 
-    /// <summary>POSTs the host's timer payload and returns the status and JSON body.</summary>
-    public async Task<(int Status, string Body)> TriggerScrapeAsync(string payload = TimerPayload)
+    /// <summary>Runs one scrape cycle with <c>POST /-/scrape</c> and returns the status and JSON body.</summary>
+    public async Task<(int Status, string Body)> TriggerScrapeAsync()
     {
-        using var content = new StringContent(payload, Encoding.UTF8, new MediaTypeHeaderValue("application/json"));
-        using var response = await Http.PostAsync("/ScrapeTimer", content);
+        using var response = await Http.PostAsync("/-/scrape", content: null);
         return ((int)response.StatusCode, await response.Content.ReadAsStringAsync());
     }
 

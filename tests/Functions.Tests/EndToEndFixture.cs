@@ -51,6 +51,20 @@ public sealed class EndToEndFixture : IAsyncLifetime
         (FirstScrapeStatus, FirstScrapeBody) = await App.TriggerScrapeAsync();
     }
 
+    /// <summary>Starts another app on the same targets with tables of its own, so its jobs are due at once.</summary>
+    public Task<AppHost> StartOwnAppAsync(string table) =>
+        AppHost.StartAsync(Config(Targets.HostPort, RefusedPort), Azurite.ConnectionString,
+            new Dictionary<string, string> { ["Federation__SnapshotTable"] = table, ["Federation__SnapshotContainer"] = table });
+
+    /// <summary>Starts another app on the same targets whose storage endpoints are a closed port.</summary>
+    public Task<AppHost> StartAppWithStorageDownAsync()
+    {
+        var closed = FreePort.Next();
+        var connection = $"DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;AccountKey={AzuriteServer.AccountKey};" +
+                         $"BlobEndpoint=http://127.0.0.1:{closed}/devstoreaccount1;TableEndpoint=http://127.0.0.1:{closed}/devstoreaccount1;";
+        return AppHost.StartAsync(Config(Targets.HostPort, RefusedPort), connection);
+    }
+
     public async Task DisposeAsync()
     {
         await App.DisposeAsync();

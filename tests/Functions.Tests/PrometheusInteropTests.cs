@@ -182,7 +182,11 @@ public sealed class PrometheusInteropTests(EndToEndFixture fixture)
         });
         var (status, log) = await app.TriggerScrapeAsync();
         Assert.Equal(200, status);
-        Assert.Contains("scraped 1 targets (0 failed", log);
+        using (var summary = System.Text.Json.JsonDocument.Parse(log))
+        {
+            Assert.Equal(1, summary.RootElement.GetProperty("targetsScraped").GetInt32());
+            Assert.Equal(0, summary.RootElement.GetProperty("targetsDown").GetInt32());
+        }
 
         var body = await app.FederateTextAsync("{job=\"prometheus\"}");
         var samples = ExpositionText.Samples(body).ToDictionary(kv => ExpositionText.Canonical(kv.Key), kv => kv.Value);

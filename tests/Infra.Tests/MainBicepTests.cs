@@ -25,13 +25,16 @@ public sealed class MainBicepTests(MainTemplateFixture fixture) : IClassFixture<
     }
 
     [Fact]
-    public void App_RunsTheCustomHandlerRuntime()
+    public void App_RunsTheIsolatedWorkerRuntimeOnDotnet10()
     {
         var site = Template.Single("Microsoft.Web/sites");
         Assert.Equal("functionapp,linux", (string?)site.Node["kind"]);
         var runtime = site.Properties["functionAppConfig"]?["runtime"];
-        Assert.Equal("custom", (string?)runtime?["name"]);
-        Assert.Equal("1.0", (string?)runtime?["version"]);
+        Assert.Equal("dotnet-isolated", (string?)runtime?["name"]);
+        Assert.Equal("10.0", (string?)runtime?["version"]);
+        // The runtime image must carry the .NET the app is built for (framework-dependent package).
+        var props = File.ReadAllText(Path.Combine(InfraTestPaths.RepoRoot, "Directory.Build.props"));
+        Assert.Contains($"<TargetFramework>net{(string?)runtime?["version"]}</TargetFramework>", props);
         Assert.True(site.Properties["httpsOnly"]?.GetValue<bool>());
     }
 

@@ -1,5 +1,6 @@
 // The fed-functions app: a Flex Consumption (FC1, Linux) plan and a function app whose runtime is
-// 'custom' (the self-contained `handler` executable named in host.json). Every app setting lives here
+// 'dotnet-isolated' 10.0 (the framework-dependent isolated worker that scripts/package.sh publishes;
+// its worker.config.json tells the host to start it with `dotnet`). Every app setting lives here
 // because ARM replaces siteConfig.appSettings as a whole on each deployment.
 
 @description('Azure region of the plan and the app.')
@@ -164,9 +165,11 @@ resource site 'Microsoft.Web/sites@2024-04-01' = {
         maximumInstanceCount: maximumInstanceCount
         instanceMemoryMB: instanceMemoryMB
       }
+      // The app targets net10.0: .NET 10 (LTS, GA for the isolated worker until 2028-11-14) is the
+      // newest version Functions supports. Check the region offers it (docs/deploy.md, Prerequisites).
       runtime: {
-        name: 'custom'
-        version: '1.0'
+        name: 'dotnet-isolated'
+        version: '10.0'
       }
     }
   }

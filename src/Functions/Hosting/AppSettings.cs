@@ -37,12 +37,6 @@ public sealed record AppSettings
     /// <summary>The blob container for large snapshots (<c>Federation__SnapshotContainer</c>, default <c>fedsnapshots</c>).</summary>
     public string SnapshotContainer { get; init; } = "fedsnapshots";
 
-    /// <summary>The port the Functions host told us to listen on (<c>FUNCTIONS_CUSTOMHANDLER_PORT</c>), if any.</summary>
-    public int? CustomHandlerPort { get; init; }
-
-    /// <summary>Whether the Functions host runs us (it then owns the schedule).</summary>
-    public bool UnderFunctionsHost => CustomHandlerPort is not null;
-
     /// <summary>Reads the settings; <paramref name="getSetting"/> is usually <see cref="Environment.GetEnvironmentVariable(string)"/>.</summary>
     /// <exception cref="ConfigException">A setting is malformed; the message names it.</exception>
     public static AppSettings Read(Func<string, string?> getSetting)
@@ -83,14 +77,6 @@ public sealed record AppSettings
             throw new ConfigException($"setting Federation__MaxConcurrency: \"{concurrencyText}\" is not a number from 1 to 1024");
         }
 
-        int? port = null;
-        if (Get(getSetting, "FUNCTIONS_CUSTOMHANDLER_PORT") is { } portText)
-        {
-            port = int.TryParse(portText, out var p) && p is > 0 and < 65536
-                ? p
-                : throw new ConfigException($"setting FUNCTIONS_CUSTOMHANDLER_PORT: \"{portText}\" is not a port number");
-        }
-
         var table = Get(getSetting, "Federation__SnapshotTable") ?? "fedsnapshots";
         if (!System.Text.RegularExpressions.Regex.IsMatch(table, "^[A-Za-z][A-Za-z0-9]{2,62}$") || table.Equals("tables", StringComparison.OrdinalIgnoreCase))
             throw new ConfigException($"setting Federation__SnapshotTable: \"{table}\" is not a valid table name (3-63 letters and digits, starting with a letter; not \"tables\")");
@@ -108,7 +94,6 @@ public sealed record AppSettings
             LookbackDelta = lookback,
             CacheRefresh = cacheRefresh,
             MaxConcurrency = concurrency,
-            CustomHandlerPort = port,
         };
     }
 

@@ -6,8 +6,8 @@ using FedFunctions.Functions.Monitoring;
 namespace FedFunctions.Functions.Hosting;
 
 /// <summary>
-/// ScrapeRunner runs the scrape cycle for either trigger (the host's timer or the local scheduler),
-/// records the app's metrics and logs a summary line.
+/// ScrapeRunner runs the scrape cycle for every trigger (the host's timer, the local scheduler,
+/// <c>POST /-/scrape</c>), records the app's metrics and logs a summary line.
 /// </summary>
 public sealed class ScrapeRunner(ScrapeCycle cycle, SnapshotCache cache, AppMetrics metrics, ILogger<ScrapeRunner> logger)
 {
@@ -31,6 +31,24 @@ public sealed class ScrapeRunner(ScrapeCycle cycle, SnapshotCache cache, AppMetr
             metrics.Cycles.Inc("storage_error");
             logger.LogError("{Trigger}: {Error}", trigger, ex.Message);
             throw;
+        }
+    }
+
+    /// <summary>
+    /// Runs one cycle and says how it went instead of throwing for storage trouble: the one outcome that
+    /// the timer function and <c>POST /-/scrape</c> both answer with.
+    /// </summary>
+    internal async Task<ScrapeOutcome> RunForOutcomeAsync(string trigger, CancellationToken cancellationToken)
+    {
+        try
+        {
+            var result = await RunAsync(trigger, cancellationToken);
+            var summary = ScrapeSummary.From(result);
+            return result.Succeeded ? new ScrapeOutcome(summary, null) : new ScrapeOutcome(summary, "storage failed: " + result.StorageErrors[0]);
+        }
+        catch (SnapshotStoreException ex)
+        {
+            return new ScrapeOutcome(null, ex.Message); // the message already says "storage unreachable: ..."
         }
     }
 }

@@ -6,37 +6,45 @@ using FedFunctions.TestSupport;
 
 namespace FedFunctions.Functions.Tests;
 
-/// <summary>The custom handler contract with the Functions host (reference azure.md §1): readiness, timer payloads, proxied HTTP.</summary>
+/// <summary>
+/// The standalone server's endpoints: readiness, <c>POST /-/scrape</c>, and the HTTP requests the Functions
+/// host would proxy whole to the worker (repeated <c>match[]</c>, a function key in <c>code</c>, forms, gzip).
+/// </summary>
 [Collection(EndToEndCollection.Name)]
-public sealed class HostContractTests(EndToEndFixture fixture)
+public sealed class StandaloneEndpointTests(EndToEndFixture fixture)
 {
-    public static TheoryData<string> TimerPayloads => new()
+    [Fact]
+    public async Task ScrapeNowAnswersAfterTheCycleWithItsSummary()
     {
-        AppHost.TimerPayload,
-        // ScheduleStatus is null for schedules that fire more than once a minute.
-        """{"Data":{"myTimer":{"Schedule":{"AdjustForDST":true},"ScheduleStatus":null,"IsPastDue":false}},"Metadata":{"sys":{"MethodName":"ScrapeTimer","UtcNow":"2026-11-24T10:00:15.01Z","RandGuid":"0f0e"}}}""",
-        // A missed occurrence, run late after a restart.
-        """{"Data":{"myTimer":{"Schedule":{"AdjustForDST":true},"ScheduleStatus":{"Last":"0001-01-01T00:00:00","Next":"2026-11-24T10:00:00+00:00","LastUpdated":"2026-11-24T09:59:00+00:00"},"IsPastDue":true}},"Metadata":{}}""",
-        // camelCase, as another worker would write it.
-        """{"data":{"myTimer":{"scheduleStatus":null,"isPastDue":true}},"metadata":{}}""",
-        "{}",
-        "not json at all",
-    };
-
-    [Theory]
-    [MemberData(nameof(TimerPayloads))]
-    public async Task TimerInvocationAnswersTheJsonObjectTheHostExpects(string payload)
-    {
-        var (status, body) = await fixture.App.TriggerScrapeAsync(payload);
+        // An app of its own: in the shared one, jobs scraped moments ago are not due yet.
+        await using var app = await fixture.StartOwnAppAsync("scrapenow");
+        var (status, body) = await app.TriggerScrapeAsync();
         Assert.Equal(200, status);
         using var json = JsonDocument.Parse(body);
-        var root = json.RootElement;
-        Assert.Equal(JsonValueKind.Object, root.GetProperty("Outputs").ValueKind);
-        Assert.Equal(JsonValueKind.Null, root.GetProperty("ReturnValue").ValueKind);
-        var logs = root.GetProperty("Logs").EnumerateArray().Select(l => l.GetString()!).ToList();
-        Assert.Contains(logs, l => l.StartsWith("scraped ", StringComparison.Ordinal));
-        if (payload.Contains("\"IsPastDue\":true", StringComparison.OrdinalIgnoreCase) || payload.Contains("\"isPastDue\":true", StringComparison.Ordinal))
-            Assert.Contains(logs, l => l.Contains("past due", StringComparison.Ordinal));
+        var summary = json.RootElement;
+        Assert.Equal(4, summary.GetProperty("targetsScraped").GetInt32());
+        Assert.Equal(summary.GetProperty("targetsScraped").GetInt32(), summary.GetProperty("targetsUp").GetInt32() + summary.GetProperty("targetsDown").GetInt32());
+        Assert.Equal(0, summary.GetProperty("targetsDeleted").GetInt32());
+        Assert.True(summary.GetProperty("seriesWritten").GetInt64() > 100, body);
+        Assert.True(summary.GetProperty("durationSeconds").GetDouble() > 0, body);
+        Assert.All(summary.GetProperty("scrapeErrors").EnumerateArray(), e => Assert.StartsWith("broken/", e.GetString()));
+
+        // Answered after the run: the series it stored are served at once.
+        Assert.Equal(4, ExpositionText.Samples(await app.FederateTextAsync("up")).Count);
+
+        // Run again at once: every job is still within its scrape interval, so nothing is due.
+        (status, body) = await app.TriggerScrapeAsync();
+        Assert.Equal(200, status);
+        using var again = JsonDocument.Parse(body);
+        Assert.Equal(0, again.RootElement.GetProperty("targetsScraped").GetInt32());
+        Assert.Equal(4, again.RootElement.GetProperty("targetsNotDue").GetInt32());
+    }
+
+    [Fact]
+    public async Task ScrapeNowIsPostOnly()
+    {
+        using var get = await fixture.App.Http.GetAsync("/-/scrape");
+        Assert.Equal(HttpStatusCode.MethodNotAllowed, get.StatusCode);
     }
 
     [Fact]
@@ -99,7 +107,7 @@ public sealed class HostContractTests(EndToEndFixture fixture)
         using var evil = await fixture.App.FederateAsync("{__name__=~\"(a|aa)*c\"}", "{job=~\"(n+)+$\"}");
         Assert.Equal(HttpStatusCode.OK, evil.StatusCode);
 
-        // Only GET and POST, as the function.json says.
+        // Only GET and POST, as the Federate function's trigger says.
         using var put = await fixture.App.Http.PutAsync("/federate?match[]=up", new StringContent(""));
         Assert.Equal(HttpStatusCode.MethodNotAllowed, put.StatusCode);
     }
@@ -117,12 +125,9 @@ public sealed class HostContractTests(EndToEndFixture fixture)
     }
 
     [Fact]
-    public async Task UnreachableStorageAnswers503OnFederateAndFailsTheTimer()
+    public async Task UnreachableStorageAnswers503OnFederateAnd500OnScrapeNow()
     {
-        var closed = FreePort.Next();
-        var connection = $"DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;AccountKey={Core.Tests.Storage.AzuriteServer.AccountKey};" +
-                         $"BlobEndpoint=http://127.0.0.1:{closed}/devstoreaccount1;TableEndpoint=http://127.0.0.1:{closed}/devstoreaccount1;";
-        await using var app = await AppHost.StartAsync(EndToEndFixture.Config(fixture.Targets.HostPort, fixture.RefusedPort), connection);
+        await using var app = await fixture.StartAppWithStorageDownAsync();
 
         using var federate = await app.FederateAsync("up");
         Assert.Equal(HttpStatusCode.ServiceUnavailable, federate.StatusCode);
@@ -131,7 +136,7 @@ public sealed class HostContractTests(EndToEndFixture fixture)
         var (status, body) = await app.TriggerScrapeAsync();
         Assert.Equal(500, status);
         using var json = JsonDocument.Parse(body);
-        Assert.Contains(json.RootElement.GetProperty("Logs").EnumerateArray(), l => l.GetString()!.Contains("storage", StringComparison.Ordinal));
+        Assert.StartsWith("storage ", json.RootElement.GetProperty("error").GetString());
     }
 
     [Fact]

@@ -1,0 +1,36 @@
+using FedFunctions.Functions.Endpoints;
+
+namespace FedFunctions.Functions.Hosting;
+
+/// <summary>
+/// StandaloneApp is the executable without the Functions host: a Kestrel app serving the same endpoints
+/// as the functions (<c>GET|POST /federate</c>, <c>GET /metrics</c>) from the same code, plus <c>GET /</c>
+/// (ready) and <c>POST /-/scrape</c> (one scrape cycle now), with <see cref="LocalScheduler"/> firing the
+/// cycle on <c>ScrapeSchedule</c>. Nothing slow runs before it listens.
+/// </summary>
+internal static class StandaloneApp
+{
+    /// <summary>Builds the app without starting it (tests start it on a free port).</summary>
+    /// <exception cref="Core.Configuration.ConfigException">A setting or the scrape configuration is invalid.</exception>
+    public static WebApplication Build(string[] args, Func<string, string?> getSetting)
+    {
+        var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = args });
+        builder.Logging.ClearProviders();
+        builder.Logging.AddSimpleConsole(o =>
+        {
+            o.SingleLine = true;
+            o.TimestampFormat = "yyyy-MM-ddTHH:mm:ss.fffZ ";
+            o.UseUtcTimestamp = true;
+        });
+        builder.Logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
+        builder.Services.AddFederation(getSetting);
+        builder.Services.AddHostedService<LocalScheduler>();
+
+        var app = builder.Build();
+        app.MapGet("/", () => Results.Text("fed-functions is ready\n"));
+        app.MapPost("/-/scrape", ScrapeNowEndpoint.HandleAsync);
+        app.MapMethods("/federate", ["GET", "POST"], FederateEndpoint.HandleAsync);
+        app.MapGet("/metrics", MetricsEndpoint.HandleAsync);
+        return app;
+    }
+}
