@@ -20,12 +20,14 @@ internal sealed class BodyBuffer : IAsyncDisposable
 
     private readonly List<byte[]> _head = [];
     private readonly int _maxHeadChunks;
+    private readonly string _spillDirectory;
     private FileStream? _spill;
     private byte[] _tail;
     private int _tailUsed;
 
-    private BodyBuffer(int inMemoryBytes)
+    private BodyBuffer(int inMemoryBytes, string spillDirectory)
     {
+        _spillDirectory = spillDirectory;
         _maxHeadChunks = Math.Max(0, inMemoryBytes / ChunkBytes - 1);
         _tail = Chunks.Rent(ChunkBytes);
     }
@@ -40,10 +42,15 @@ internal sealed class BodyBuffer : IAsyncDisposable
     /// ReadAsync reads <paramref name="body"/> to its end, failing as soon as more than <paramref name="limit"/>
     /// bytes arrived; memory use stays under about <paramref name="inMemoryBytes"/> plus one chunk.
     /// </summary>
+    /// <param name="body">The response body stream.</param>
+    /// <param name="limit">The most bytes the body may have.</param>
+    /// <param name="inMemoryBytes">How much of the body to hold in memory before spilling to the file.</param>
+    /// <param name="token">Cancels the read.</param>
+    /// <param name="spillDirectory">Where the temporary file goes (null: the system's temporary folder).</param>
     /// <exception cref="ScrapeFailedException">The body is larger than <paramref name="limit"/>.</exception>
-    public static async Task<BodyBuffer> ReadAsync(Stream body, long limit, int inMemoryBytes, CancellationToken token)
+    public static async Task<BodyBuffer> ReadAsync(Stream body, long limit, int inMemoryBytes, CancellationToken token, string? spillDirectory = null)
     {
-        var buffer = new BodyBuffer(inMemoryBytes);
+        var buffer = new BodyBuffer(inMemoryBytes, spillDirectory ?? Path.GetTempPath());
         try
         {
             while (true)
@@ -76,7 +83,7 @@ internal sealed class BodyBuffer : IAsyncDisposable
         }
         else
         {
-            _spill ??= new FileStream(Path.Combine(Path.GetTempPath(), $"fed-functions-body-{Guid.NewGuid():N}.tmp"),
+            _spill ??= new FileStream(Path.Combine(_spillDirectory, $"fed-functions-body-{Guid.NewGuid():N}.tmp"),
                 FileMode.CreateNew, FileAccess.ReadWrite, FileShare.None, bufferSize: 0, FileOptions.DeleteOnClose | FileOptions.Asynchronous);
             await _spill.WriteAsync(_tail.AsMemory(0, _tailUsed), token).ConfigureAwait(false);
         }

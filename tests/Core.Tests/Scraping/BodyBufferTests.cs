@@ -3,8 +3,12 @@ using FedFunctions.Core.Scraping;
 namespace FedFunctions.Core.Tests.Scraping;
 
 /// <summary>BodyBuffer hands the parser exactly the bytes read, whether they stayed in memory or went to the temporary file.</summary>
-public sealed class BodyBufferTests
+public sealed class BodyBufferTests : IDisposable
 {
+    private readonly DirectoryInfo _spill = Directory.CreateTempSubdirectory("fed-functions-bodybuffer-");
+
+    public void Dispose() => _spill.Delete(recursive: true);
+
     private const int Chunk = BodyBuffer.ChunkBytes;
 
     public static TheoryData<int, int> Sizes => new()
@@ -28,24 +32,25 @@ public sealed class BodyBufferTests
         // Small, uneven reads, as a network stream delivers them.
         await using var stream = new TrickleStream(body, 10_007);
 
-        await using var buffer = await BodyBuffer.ReadAsync(stream, limit: size, inMemory, CancellationToken.None);
+        await using var buffer = await BodyBuffer.ReadAsync(stream, limit: size, inMemory, CancellationToken.None, _spill.FullName);
         var whole = await buffer.ToContiguousAsync(CancellationToken.None);
 
         Assert.Equal(size, buffer.Length);
         Assert.Equal(size > Math.Max(inMemory, Chunk), buffer.SpilledToDisk);
         Assert.True(whole.Span.SequenceEqual(body));
+        await buffer.DisposeAsync();
+        Assert.Empty(_spill.GetFiles());
     }
 
     [Fact]
     public async Task OneByteOverTheLimitFailsAndLeavesNoFile()
     {
-        var before = Directory.GetFiles(Path.GetTempPath(), "fed-functions-body-*").Length;
         await using var stream = new TrickleStream(new byte[3 * Chunk + 1], 65_536);
 
-        var ex = await Assert.ThrowsAsync<ScrapeFailedException>(() => BodyBuffer.ReadAsync(stream, limit: 3 * Chunk, 0, CancellationToken.None));
+        var ex = await Assert.ThrowsAsync<ScrapeFailedException>(() => BodyBuffer.ReadAsync(stream, limit: 3 * Chunk, 0, CancellationToken.None, _spill.FullName));
 
         Assert.Equal($"body size limit exceeded (limit: {3 * Chunk} bytes)", ex.Message);
-        Assert.True(Directory.GetFiles(Path.GetTempPath(), "fed-functions-body-*").Length <= before);
+        Assert.Empty(_spill.GetFiles());
     }
 
     private sealed class TrickleStream(byte[] data, int step) : MemoryStream(data)
