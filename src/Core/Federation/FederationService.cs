@@ -47,13 +47,21 @@ public sealed class FederationService
     /// <summary>The labels added to every series that lacks them (may hold empty values, as <c>instance=""</c>).</summary>
     public ExternalLabels ExternalLabels { get; }
 
-    /// <summary>Selects the families to federate for <paramref name="selectors"/>.</summary>
-    /// <exception cref="Storage.SnapshotStoreException">Storage could not be read.</exception>
-    public async Task<IReadOnlyList<MetricFamily>> QueryAsync(IReadOnlyList<Selector> selectors, CancellationToken cancellationToken = default)
+    /// <summary>Selects the families to federate for <paramref name="selectors"/>, reading storage within the cache's <see cref="SnapshotCache.ReadBudget"/>.</summary>
+    /// <exception cref="Storage.SnapshotStoreException">Storage could not be read, or not in time (answer 503 with the message).</exception>
+    public Task<IReadOnlyList<MetricFamily>> QueryAsync(IReadOnlyList<Selector> selectors, CancellationToken cancellationToken = default) =>
+        QueryAsync(selectors, null, cancellationToken);
+
+    /// <summary>
+    /// Selects the families to federate for <paramref name="selectors"/>, reading storage within
+    /// <paramref name="storageBudget"/> when it is shorter than the cache's <see cref="SnapshotCache.ReadBudget"/>.
+    /// </summary>
+    /// <exception cref="Storage.SnapshotStoreException">Storage could not be read, or not in time (answer 503 with the message).</exception>
+    public async Task<IReadOnlyList<MetricFamily>> QueryAsync(IReadOnlyList<Selector> selectors, TimeSpan? storageBudget, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(selectors);
         if (selectors.Count == 0) return [];
-        var snapshots = await _cache.GetAsync(JobsThatCanMatch(selectors), cancellationToken).ConfigureAwait(false);
+        var snapshots = await _cache.GetAsync(JobsThatCanMatch(selectors), storageBudget, cancellationToken).ConfigureAwait(false);
         return FederationQuery.Select(snapshots, selectors, _time.GetUtcNow().ToUnixTimeMilliseconds(), Lookback);
     }
 

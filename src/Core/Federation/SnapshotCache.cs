@@ -24,14 +24,29 @@ public sealed class SnapshotCache
     /// <param name="store">Where the snapshots are.</param>
     /// <param name="refreshInterval">How long a listing of the stored versions is reused (zero: never).</param>
     /// <param name="timeProvider">The clock (tests pin it).</param>
-    public SnapshotCache(SnapshotStore store, TimeSpan refreshInterval = default, TimeProvider? timeProvider = null)
+    /// <param name="readBudget">How long one <see cref="GetAsync(IReadOnlyCollection{string}?, CancellationToken)"/> may wait for storage (null: <see cref="DefaultReadBudget"/>).</param>
+    public SnapshotCache(SnapshotStore store, TimeSpan refreshInterval = default, TimeProvider? timeProvider = null, TimeSpan? readBudget = null)
     {
         ArgumentNullException.ThrowIfNull(store);
         ArgumentOutOfRangeException.ThrowIfLessThan(refreshInterval, TimeSpan.Zero);
+        ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(readBudget ?? DefaultReadBudget, TimeSpan.Zero, nameof(readBudget));
         _store = store;
         RefreshInterval = refreshInterval;
+        ReadBudget = readBudget ?? DefaultReadBudget;
         _time = timeProvider ?? TimeProvider.System;
     }
+
+    /// <summary>
+    /// DefaultReadBudget (5 s) is the default <see cref="ReadBudget"/>: well under the 10 s default
+    /// <c>scrape_timeout</c> of a federating Prometheus, so it gets a clear 503 rather than a timeout of its own.
+    /// </summary>
+    public static readonly TimeSpan DefaultReadBudget = TimeSpan.FromSeconds(5);
+
+    /// <summary>
+    /// ReadBudget bounds all the storage requests of one refresh (listing, point reads, blob downloads, the
+    /// clients' retries): past it the refresh fails with a <see cref="SnapshotStoreException"/> saying it timed out.
+    /// </summary>
+    public TimeSpan ReadBudget { get; }
 
     /// <summary>How long a listing of the stored versions is reused before storage is asked again.</summary>
     public TimeSpan RefreshInterval { get; }
@@ -42,9 +57,36 @@ public sealed class SnapshotCache
     /// <summary>How many snapshots are currently held.</summary>
     public int Count => _entries.Count;
 
-    /// <summary>Returns the current snapshots of <paramref name="jobs"/> (null: every job), refreshing what changed.</summary>
-    /// <exception cref="SnapshotStoreException">Storage could not be read.</exception>
-    public async Task<IReadOnlyList<IndexedSnapshot>> GetAsync(IReadOnlyCollection<string>? jobs, CancellationToken cancellationToken = default)
+    /// <summary>Returns the current snapshots of <paramref name="jobs"/> (null: every job), refreshing what changed within <see cref="ReadBudget"/>.</summary>
+    /// <exception cref="SnapshotStoreException">Storage could not be read, or not within <see cref="ReadBudget"/>.</exception>
+    /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> was cancelled (the caller left).</exception>
+    public Task<IReadOnlyList<IndexedSnapshot>> GetAsync(IReadOnlyCollection<string>? jobs, CancellationToken cancellationToken = default) =>
+        GetAsync(jobs, null, cancellationToken);
+
+    /// <summary>
+    /// Returns the current snapshots of <paramref name="jobs"/> (null: every job), refreshing what changed within
+    /// <paramref name="budget"/> or <see cref="ReadBudget"/>, whichever is shorter (e.g. the federating server's
+    /// <c>X-Prometheus-Scrape-Timeout-Seconds</c> less a margin: see <see cref="FederationBudget.FromScrapeTimeoutHeader"/>).
+    /// </summary>
+    /// <exception cref="SnapshotStoreException">Storage could not be read, or not within the budget (the message says it timed out).</exception>
+    /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> was cancelled (the caller left).</exception>
+    public async Task<IReadOnlyList<IndexedSnapshot>> GetAsync(IReadOnlyCollection<string>? jobs, TimeSpan? budget, CancellationToken cancellationToken = default)
+    {
+        var limit = budget is { } requested && requested < ReadBudget ? requested : ReadBudget;
+        using var deadline = new CancellationTokenSource(limit > TimeSpan.Zero ? limit : TimeSpan.Zero, _time);
+        using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, deadline.Token);
+        try
+        {
+            return await GetWithinAsync(jobs, linked.Token).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException ex) when (deadline.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
+        {
+            throw new SnapshotStoreException(
+                $"storage timed out: reading the stored snapshots took longer than the budget of {limit.TotalSeconds:0.###} s", ex);
+        }
+    }
+
+    private async Task<IReadOnlyList<IndexedSnapshot>> GetWithinAsync(IReadOnlyCollection<string>? jobs, CancellationToken cancellationToken)
     {
         var scope = jobs is null ? "" : string.Join('\n', jobs.Order(StringComparer.Ordinal)) + "\n";
         var now = _time.GetTimestamp();

@@ -40,14 +40,48 @@ public sealed class ScrapeCycle
     /// <summary>Observes each stored snapshot (for self-monitoring); called concurrently.</summary>
     public Action<TargetSnapshot>? SnapshotScraped { get; set; }
 
-    /// <summary>Runs one cycle. Target failures are recorded in the result; storage failures too, and they fail it.</summary>
+    /// <summary>
+    /// Runs one cycle with no time limit. Target failures are recorded in the result; storage failures too,
+    /// and they fail it. Prefer <see cref="RunAsync(TimeSpan, CancellationToken)"/>, which ends in time.
+    /// </summary>
     /// <exception cref="SnapshotStoreException">Storage could not be set up or read at all.</exception>
+    /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> was cancelled (what was stored stays, whole).</exception>
     public async Task<ScrapeCycleResult> RunAsync(CancellationToken cancellationToken = default)
     {
-        await _oneAtATime.WaitAsync(cancellationToken).ConfigureAwait(false);
+        var result = await RunAsync(Timeout.InfiniteTimeSpan, cancellationToken).ConfigureAwait(false);
+        if (result.Interruption is not null) throw new OperationCanceledException($"scrape run stopped: {result}", cancellationToken);
+        return result;
+    }
+
+    /// <summary>
+    /// Runs one cycle that ends within <paramref name="budget"/> (e.g. well before the next tick), or when
+    /// <paramref name="cancellationToken"/> is cancelled (the host stops): then scrapes and writes in flight are
+    /// abandoned and targets not yet written are not written, but counted in
+    /// <see cref="ScrapeCycleResult.TargetsSkipped"/>, with <see cref="ScrapeCycleResult.Interruption"/> saying why.
+    /// Storage only ever holds whole snapshots: each target keeps its previous one or gets the new one.
+    /// Target failures are recorded in the result; storage failures too, and they fail it.
+    /// </summary>
+    /// <param name="budget">How long the run may take, waiting for an earlier run included (<see cref="Timeout.InfiniteTimeSpan"/>: no limit).</param>
+    /// <param name="cancellationToken">Stops the run early, with the same outcome as an exhausted budget.</param>
+    /// <exception cref="SnapshotStoreException">Storage could not be set up or read at all.</exception>
+    public async Task<ScrapeCycleResult> RunAsync(TimeSpan budget, CancellationToken cancellationToken = default)
+    {
+        if (budget != Timeout.InfiniteTimeSpan) ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(budget, TimeSpan.Zero);
+        var started = Stopwatch.GetTimestamp();
+        using var deadline = new CancellationTokenSource(budget, _time);
+        using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, deadline.Token);
+        var run = new RunScope(linked.Token, cancellationToken, budget, started);
         try
         {
-            return await RunOnceAsync(cancellationToken).ConfigureAwait(false);
+            await _oneAtATime.WaitAsync(run.Token).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (run.Token.IsCancellationRequested)
+        {
+            return run.EndedBeforeScraping(_config.Targets().Count, "while waiting for the previous run");
+        }
+        try
+        {
+            return await RunOnceAsync(run).ConfigureAwait(false);
         }
         finally
         {
@@ -55,16 +89,38 @@ public sealed class ScrapeCycle
         }
     }
 
-    private async Task<ScrapeCycleResult> RunOnceAsync(CancellationToken cancellationToken)
+    /// <summary>RunScope carries one run's token (budget and stop linked) and tells why it ended early.</summary>
+    private sealed record RunScope(CancellationToken Token, CancellationToken Stop, TimeSpan Budget, long Started)
     {
-        var started = Stopwatch.GetTimestamp();
+        public string Interruption => Stop.IsCancellationRequested
+            ? "stopped"
+            : $"ran out of time (budget {Budget.TotalSeconds:0.###} s)";
+
+        public ScrapeCycleResult EndedBeforeScraping(int targets, string where) => new()
+        {
+            TargetsSkipped = targets,
+            Interruption = $"{Interruption} {where}",
+            Duration = Stopwatch.GetElapsedTime(Started),
+        };
+    }
+
+    private async Task<ScrapeCycleResult> RunOnceAsync(RunScope run)
+    {
+        var token = run.Token;
         var nowMs = _time.GetUtcNow().ToUnixTimeMilliseconds();
 
-        await _store.EnsureCreatedAsync(cancellationToken).ConfigureAwait(false);
-
-        // One cheap query tells when each target was last stored: that decides which jobs are due,
-        // even on a fresh serverless instance with no memory of earlier runs.
-        var stored = await _store.ListVersionsAsync(cancellationToken: cancellationToken).ConfigureAwait(false);
+        IReadOnlyList<SnapshotVersion> stored;
+        try
+        {
+            await _store.EnsureCreatedAsync(token).ConfigureAwait(false);
+            // One cheap query tells when each target was last stored: that decides which jobs are due,
+            // even on a fresh serverless instance with no memory of earlier runs.
+            stored = await _store.ListVersionsAsync(cancellationToken: token).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (token.IsCancellationRequested)
+        {
+            return run.EndedBeforeScraping(_config.Targets().Count, "while listing the stored snapshots");
+        }
         var lastScrape = new Dictionary<TargetKey, long>();
         foreach (var version in stored) lastScrape[version.Key] = version.ScrapeTimestampMs;
 
@@ -81,13 +137,20 @@ public sealed class ScrapeCycle
 
         var scrapeErrors = new ConcurrentBag<string>();
         var storageErrors = new ConcurrentBag<string>();
-        int failed = 0, written = 0, superseded = 0;
+        int failed = 0, written = 0, superseded = 0, skipped = 0;
         long series = 0;
 
-        await Parallel.ForEachAsync(due, new ParallelOptions { MaxDegreeOfParallelism = _maxConcurrency, CancellationToken = cancellationToken },
-            async (item, ct) =>
+        // Not cancelled through ParallelOptions: every due target is visited, so those left when time runs out are counted.
+        await Parallel.ForEachAsync(due, new ParallelOptions { MaxDegreeOfParallelism = _maxConcurrency },
+            async (item, _) =>
             {
+                var ct = token;
                 var where = $"{item.Target.Job.JobName}/{item.Target.Labels.Get("instance")}";
+                if (ct.IsCancellationRequested)
+                {
+                    Interlocked.Increment(ref skipped);
+                    return;
+                }
                 try
                 {
                     var snapshot = await _scraper.ScrapeAsync(item.Target, ct).ConfigureAwait(false);
@@ -106,11 +169,16 @@ public sealed class ScrapeCycle
                     }
                     else Interlocked.Increment(ref superseded);
                 }
+                catch (OperationCanceledException) when (ct.IsCancellationRequested)
+                {
+                    // Out of time or stopped: this target keeps its previous snapshot (writes are whole or nothing).
+                    Interlocked.Increment(ref skipped);
+                }
                 catch (SnapshotStoreException ex)
                 {
                     storageErrors.Add($"{where}: {ex.Message}");
                 }
-                catch (Exception ex) when (ex is not OperationCanceledException || !ct.IsCancellationRequested)
+                catch (Exception ex)
                 {
                     // Anything unexpected for one target (a label set too large for a Table entity, say) is
                     // that target's failure; the others still get stored and removed targets still deleted.
@@ -122,8 +190,12 @@ public sealed class ScrapeCycle
         try
         {
             // Targets that left the config must stop being served, as Prometheus' staleness handling does.
-            if (stored.Any(v => !configured.Contains(v.Key)))
-                deleted = await _store.DeleteExceptAsync(configured, cancellationToken).ConfigureAwait(false);
+            if (!token.IsCancellationRequested && stored.Any(v => !configured.Contains(v.Key)))
+                deleted = await _store.DeleteExceptAsync(configured, token).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (token.IsCancellationRequested)
+        {
+            // The next run deletes the rest.
         }
         catch (SnapshotStoreException ex)
         {
@@ -139,7 +211,9 @@ public sealed class ScrapeCycle
             SnapshotsSuperseded = superseded,
             SeriesWritten = series,
             TargetsDeleted = deleted,
-            Duration = Stopwatch.GetElapsedTime(started),
+            TargetsSkipped = skipped,
+            Interruption = token.IsCancellationRequested ? run.Interruption : null,
+            Duration = Stopwatch.GetElapsedTime(run.Started),
             ScrapeErrors = scrapeErrors.ToArray(),
             StorageErrors = storageErrors.ToArray(),
         };

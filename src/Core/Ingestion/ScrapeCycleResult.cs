@@ -24,6 +24,15 @@ public sealed record ScrapeCycleResult
     /// <summary>Stored targets deleted because they left the configuration.</summary>
     public int TargetsDeleted { get; init; }
 
+    /// <summary>
+    /// Due targets not written because the run ran out of time or was stopped; they keep their previous
+    /// snapshot. When the run ended before it knew which targets were due, all configured targets.
+    /// </summary>
+    public int TargetsSkipped { get; init; }
+
+    /// <summary>Why the run ended early ("ran out of time (budget 50 s)", "stopped ..."), or null when it ran to the end.</summary>
+    public string? Interruption { get; init; }
+
     /// <summary>Wall time of the whole run.</summary>
     public TimeSpan Duration { get; init; }
 
@@ -33,12 +42,13 @@ public sealed record ScrapeCycleResult
     /// <summary>Storage failures; any makes the run a failure (the host marks the invocation failed).</summary>
     public IReadOnlyList<string> StorageErrors { get; init; } = [];
 
-    /// <summary>Whether the run succeeded as a whole (target failures alone do not fail it).</summary>
-    public bool Succeeded => StorageErrors.Count == 0;
+    /// <summary>Whether the run succeeded as a whole: no storage errors and not interrupted (target failures alone do not fail it).</summary>
+    public bool Succeeded => StorageErrors.Count == 0 && Interruption is null;
 
     /// <summary>A one-line summary for logs.</summary>
     public override string ToString() =>
         $"scraped {TargetsScraped} targets ({TargetsFailed} failed, {TargetsNotDue} not due), wrote {SnapshotsWritten} snapshots " +
         $"with {SeriesWritten} series ({SnapshotsSuperseded} superseded), deleted {TargetsDeleted} removed targets, " +
-        $"{StorageErrors.Count} storage errors, in {Duration.TotalSeconds:0.000}s";
+        $"{StorageErrors.Count} storage errors, in {Duration.TotalSeconds:0.000}s" +
+        (Interruption is null ? "" : $"; {Interruption}: {TargetsSkipped} targets skipped");
 }

@@ -1,4 +1,3 @@
-using System.Buffers;
 using System.IO.Compression;
 using FedFunctions.Core.Configuration;
 using FedFunctions.Core.Exposition;
@@ -7,8 +6,6 @@ namespace FedFunctions.Core.Scraping;
 
 public sealed partial class Scraper
 {
-    private const int InitialBufferBytes = 64 * 1024;
-
     // GET, check the status, read at most BodySizeLimitBytes (decompressing gzip if the handler did not),
     // and parse by Content-Type. Every target-caused failure becomes a ScrapeFailedException.
     private async Task<ExpositionDocument> FetchAndParseAsync(ScrapeTarget target, CancellationToken cancellationToken)
@@ -35,7 +32,6 @@ public sealed partial class Scraper
             if (headerValue is not null) request.Headers.TryAddWithoutValidation("Authorization", headerValue);
         }
 
-        byte[]? buffer = null;
         try
         {
             using var response = await client.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, token).ConfigureAwait(false);
@@ -54,10 +50,10 @@ public sealed partial class Scraper
                 var body = content.Headers.ContentEncoding.Contains("gzip", StringComparer.OrdinalIgnoreCase)
                     ? new GZipStream(stream, CompressionMode.Decompress, leaveOpen: true)
                     : stream;
-                int used;
+                BodyBuffer buffer;
                 try
                 {
-                    (buffer, used) = await ReadLimitedAsync(body, limit, token).ConfigureAwait(false);
+                    buffer = await BodyBuffer.ReadAsync(body, limit, _options.InMemoryBodyBytes, token).ConfigureAwait(false);
                 }
                 catch (InvalidDataException ex)
                 {
@@ -68,10 +64,12 @@ public sealed partial class Scraper
                     if (!ReferenceEquals(body, stream)) await body.DisposeAsync().ConfigureAwait(false);
                 }
 
+                await using var _ = buffer.ConfigureAwait(false);
+                var whole = await buffer.ToContiguousAsync(token).ConfigureAwait(false);
                 var contentType = content.Headers.ContentType?.ToString();
                 try
                 {
-                    return ExpositionParser.Parse(buffer.AsSpan(0, used), contentType);
+                    return ExpositionParser.Parse(whole.Span, contentType);
                 }
                 catch (ExpositionParseException ex)
                 {
@@ -105,45 +103,9 @@ public sealed partial class Scraper
             // Whatever else a target can provoke must not escape: one bad target never fails the run.
             throw new ScrapeFailedException($"Get \"{url}\": {ex.GetType().Name}: {ex.Message}", ex);
         }
-        finally
-        {
-            if (buffer is not null) ArrayPool<byte>.Shared.Return(buffer);
-        }
     }
 
-    // Reads the whole body into a pooled buffer, growing by doubling; fails past the size limit.
-    private static async Task<(byte[] Buffer, int Used)> ReadLimitedAsync(Stream body, long limit, CancellationToken token)
-    {
-        var buffer = ArrayPool<byte>.Shared.Rent(InitialBufferBytes);
-        var used = 0;
-        try
-        {
-            while (true)
-            {
-                if (used == buffer.Length)
-                {
-                    if (buffer.Length >= Array.MaxLength) throw BodyTooLarge(limit);
-                    // Never grow past limit + 1 byte: one byte over is enough to know the body is too large.
-                    var bigger = ArrayPool<byte>.Shared.Rent((int)Math.Min(Math.Min((long)buffer.Length * 2, Math.Min(limit, Array.MaxLength - 1L) + 1), Array.MaxLength));
-                    buffer.AsSpan(0, used).CopyTo(bigger);
-                    ArrayPool<byte>.Shared.Return(buffer);
-                    buffer = bigger;
-                }
-                var read = await body.ReadAsync(buffer.AsMemory(used), token).ConfigureAwait(false);
-                if (read == 0) return (buffer, used);
-                used += read;
-                if (used > limit) throw BodyTooLarge(limit);
-            }
-        }
-        catch
-        {
-            ArrayPool<byte>.Shared.Return(buffer);
-            throw;
-        }
-    }
-
-    private static ScrapeFailedException BodyTooLarge(long limit) =>
-        new($"body size limit exceeded (limit: {limit} bytes)");
+    private static ScrapeFailedException BodyTooLarge(long limit) => BodyBuffer.BodyTooLarge(limit);
 
     private static string Describe(HttpRequestException ex)
     {

@@ -59,6 +59,7 @@ public sealed partial class Scraper
         _options = options ?? new ScraperOptions();
         ArgumentOutOfRangeException.ThrowIfLessThan(_options.MaxConcurrency, 1, "options.MaxConcurrency");
         ArgumentOutOfRangeException.ThrowIfLessThan(_options.BodySizeLimitBytes, 1, "options.BodySizeLimitBytes");
+        ArgumentOutOfRangeException.ThrowIfLessThan(_options.InMemoryBodyBytes, 0, "options.InMemoryBodyBytes");
         ArgumentNullException.ThrowIfNull(_options.TimeProvider, "options.TimeProvider");
     }
 

@@ -30,7 +30,8 @@ public sealed partial class SnapshotStore
         }
         catch (RequestFailedException ex) when (IsTableNotFound(ex))
         {
-            return []; // nothing was ever scraped into this table
+            _created = false; // nothing was ever scraped into this table, or it vanished: the next EnsureCreatedAsync creates it
+            return [];
         }
         catch (Exception ex) when (IsStorageFailure(ex, cancellationToken))
         {

@@ -19,16 +19,19 @@ public sealed partial class SnapshotStore
     /// <c>FederationStorage</c> (default <c>UseDevelopmentStorage=true</c>), or identity-based
     /// <c>FederationStorage__tableServiceUri</c> + <c>FederationStorage__blobServiceUri</c> with
     /// <see cref="DefaultAzureCredential"/> (<c>FederationStorage__clientId</c> selects a user-assigned identity).
-    /// Clients retry twice with short delays and time out requests after 10 s, so an unreachable account fails fast.
+    /// Clients retry twice with short delays and time out a request that gets no answer after
+    /// <see cref="NetworkTimeout"/> (5 s), so an unreachable or frozen account fails fast; callers bound whole
+    /// operations with their own deadline on top (the cancellation token).
     /// </summary>
     /// <param name="getSetting">Looks up a setting by name (e.g. <see cref="Environment.GetEnvironmentVariable(string)"/>); null or empty = unset.</param>
     /// <param name="options">Table and container names.</param>
     /// <exception cref="InvalidOperationException">The settings are inconsistent or malformed; the message names them.</exception>
-    public static SnapshotStore FromSettings(Func<string, string?> getSetting, SnapshotStoreOptions? options = null)
+    /// <param name="observer">Hears about re-created storage and skipped corrupt entities (null: nobody).</param>
+    public static SnapshotStore FromSettings(Func<string, string?> getSetting, SnapshotStoreOptions? options = null, ISnapshotStoreObserver? observer = null)
     {
         ArgumentNullException.ThrowIfNull(getSetting);
         var (tables, blobs) = CreateClients(getSetting);
-        return new SnapshotStore(tables, blobs, options);
+        return new SnapshotStore(tables, blobs, options, observer);
     }
 
     internal static (TableServiceClient Tables, BlobServiceClient Blobs) CreateClients(Func<string, string?> getSetting)
@@ -76,7 +79,7 @@ public sealed partial class SnapshotStore
 
     private static InvalidOperationException Inconsistent(string message) => new($"storage settings: {message}");
 
-    /// <summary>TableOptions are the Table client options: two quick retries and a 10 s network timeout.</summary>
+    /// <summary>TableOptions are the Table client options: two quick retries and a 5 s network timeout.</summary>
     internal static TableClientOptions TableOptions()
     {
         var options = new TableClientOptions();
@@ -84,7 +87,7 @@ public sealed partial class SnapshotStore
         return options;
     }
 
-    /// <summary>BlobOptions are the Blob client options: two quick retries and a 10 s network timeout.</summary>
+    /// <summary>BlobOptions are the Blob client options: two quick retries and a 5 s network timeout.</summary>
     internal static BlobClientOptions BlobOptions()
     {
         var options = new BlobClientOptions();
@@ -97,7 +100,13 @@ public sealed partial class SnapshotStore
         retry.Mode = RetryMode.Exponential;
         retry.MaxRetries = 2;
         retry.Delay = TimeSpan.FromMilliseconds(200);
-        retry.MaxDelay = TimeSpan.FromSeconds(2);
-        retry.NetworkTimeout = TimeSpan.FromSeconds(10);
+        retry.MaxDelay = TimeSpan.FromSeconds(1);
+        retry.NetworkTimeout = NetworkTimeout;
     }
+
+    /// <summary>
+    /// NetworkTimeout is how long one storage request may go unanswered before it is retried: at most
+    /// 3 × 5 s plus about 0.6 s of delays per request, and usually the caller's deadline is shorter still.
+    /// </summary>
+    internal static readonly TimeSpan NetworkTimeout = TimeSpan.FromSeconds(5);
 }

@@ -12,7 +12,10 @@ public sealed partial class SnapshotStore
     /// A spilled payload's blob is written before the entity that points to it, and the previous blob is
     /// deleted (best effort) after the entity was replaced. When the entity write fails, is cancelled or loses
     /// to a newer snapshot, the new blob is deleted again (best effort). A stored entity that is not a
-    /// well-formed snapshot counts as older than any scrape and is replaced.
+    /// well-formed snapshot counts as older than any scrape and is replaced. When the table or the container
+    /// is found missing (storage recreated empty), both are created again, reported to the
+    /// <see cref="ISnapshotStoreObserver"/>, and the write is retried once.
+    /// Cancelling leaves the previous snapshot or the new one stored whole, never a mix.
     /// </summary>
     /// <returns>True when stored; false when a newer snapshot was already stored (it is left untouched).</returns>
     /// <exception cref="ArgumentException">The record's key or strings exceed Table limits.</exception>
@@ -24,9 +27,19 @@ public sealed partial class SnapshotStore
         // Timestamps of a stored entity only grow, so a cached newer version proves the outcome without a request.
         if (_known.TryGetValue((partitionKey, rowKey), out var known) && known.ScrapeTimestampMs > record.ScrapeTimestampMs)
             return false;
+        var generation = Volatile.Read(ref _generation);
         try
         {
-            return await UpsertCoreAsync(record, partitionKey, rowKey, known, cancellationToken).ConfigureAwait(false);
+            try
+            {
+                return await UpsertCoreAsync(record, partitionKey, rowKey, known, cancellationToken).ConfigureAwait(false);
+            }
+            catch (RequestFailedException ex) when (MissingStorage(ex) is { } missing)
+            {
+                // The table or container vanished while we ran: create it again and retry this write once.
+                await RecreateAsync(generation, missing, cancellationToken).ConfigureAwait(false);
+                return await UpsertCoreAsync(record, partitionKey, rowKey, null, cancellationToken).ConfigureAwait(false);
+            }
         }
         catch (Exception ex) when (IsStorageFailure(ex, cancellationToken))
         {
@@ -136,22 +149,26 @@ public sealed partial class SnapshotStore
     /// DiscardBlobAsync deletes (best effort) the blob of a write that failed or was cancelled. A failure can
     /// hide a write that landed (a lost response, cancellation after the commit), so the blob is kept when the
     /// stored entity points to it, or when that cannot be checked: an orphan only costs space, a deleted
-    /// payload would break the target. Not cancellable: it runs after the caller gave up, bounded by the
-    /// clients' network timeout and retries.
+    /// payload would break the target. Not cancelled by the caller (it runs after the caller gave up), but
+    /// bounded by <see cref="CleanupBudget"/> so a frozen storage cannot hold the caller up.
     /// </summary>
     private async Task DiscardBlobAsync(string partitionKey, string rowKey, string blobName)
     {
+        using var budget = new CancellationTokenSource(CleanupBudget);
         try
         {
-            var current = await _table.GetEntityIfExistsAsync<TableEntity>(partitionKey, rowKey, SnapshotEntity.VersionColumns, CancellationToken.None).ConfigureAwait(false);
+            var current = await _table.GetEntityIfExistsAsync<TableEntity>(partitionKey, rowKey, SnapshotEntity.VersionColumns, budget.Token).ConfigureAwait(false);
             if (current.HasValue && current.Value is { } stored && SnapshotEntity.BlobOf(stored) == blobName) return;
+            await _container.GetBlobClient(blobName).DeleteIfExistsAsync(cancellationToken: budget.Token).ConfigureAwait(false);
         }
         catch (Exception ex) when (IsStorageFailure(ex, CancellationToken.None))
         {
-            return;
+            // Out of time or storage failing: at worst an orphan blob stays behind (removed with its target).
         }
-        await DeleteBlobBestEffortAsync(blobName, CancellationToken.None).ConfigureAwait(false);
     }
+
+    /// <summary>CleanupBudget bounds the best-effort removal of a failed write's blob.</summary>
+    internal static readonly TimeSpan CleanupBudget = TimeSpan.FromSeconds(2);
 
     /// <summary>DeleteBlobBestEffortAsync removes a blob no entity points to; failures only leave an orphan blob behind.</summary>
     private async Task DeleteBlobBestEffortAsync(string blobName, CancellationToken cancellationToken)

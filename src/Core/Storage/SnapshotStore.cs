@@ -20,6 +20,7 @@ public sealed partial class SnapshotStore
 
     private readonly TableClient _table;
     private readonly BlobContainerClient _container;
+    private readonly ISnapshotStoreObserver? _observer;
 
     // Last known version per (PartitionKey, RowKey): lets the common upsert be one conditional write.
     private readonly ConcurrentDictionary<(string, string), KnownVersion> _known = new();
@@ -27,8 +28,12 @@ public sealed partial class SnapshotStore
     private sealed record KnownVersion(ETag ETag, long ScrapeTimestampMs, string? Blob);
 
     /// <summary>SnapshotStore creates a store over the given clients (see <see cref="FromSettings"/> for app settings).</summary>
+    /// <param name="tables">The Table service (use <see cref="TableOptions"/>-like options: short network timeout, few retries).</param>
+    /// <param name="blobs">The Blob service.</param>
+    /// <param name="options">Table and container names.</param>
+    /// <param name="observer">Hears about re-created storage and skipped corrupt entities (null: nobody).</param>
     /// <exception cref="ArgumentException">The table or container name is not valid for Azure Storage.</exception>
-    public SnapshotStore(TableServiceClient tables, BlobServiceClient blobs, SnapshotStoreOptions? options = null)
+    public SnapshotStore(TableServiceClient tables, BlobServiceClient blobs, SnapshotStoreOptions? options = null, ISnapshotStoreObserver? observer = null)
     {
         ArgumentNullException.ThrowIfNull(tables);
         ArgumentNullException.ThrowIfNull(blobs);
@@ -39,6 +44,7 @@ public sealed partial class SnapshotStore
             throw new ArgumentException($"invalid container name \"{options.ContainerName}\": use 3-63 lower-case letters, digits and single hyphens, starting and ending with a letter or digit", nameof(options));
         _table = tables.GetTableClient(options.TableName);
         _container = blobs.GetBlobContainerClient(options.ContainerName);
+        _observer = observer;
     }
 
     [GeneratedRegex("^[A-Za-z][A-Za-z0-9]{2,62}$")]
@@ -55,7 +61,8 @@ public sealed partial class SnapshotStore
     /// timestamp, a missing payload chunk, a missing blob or one of the wrong length). Such an entity affects
     /// only its own target: it is listed as due by <see cref="ListVersionsAsync"/>, replaced by the next
     /// <see cref="UpsertAsync"/> and removable by <see cref="DeleteExceptAsync"/>. The callback may run
-    /// concurrently from parallel reads and should not throw.
+    /// concurrently from parallel reads and should not throw. Prefer the constructor's
+    /// <see cref="ISnapshotStoreObserver"/>, which hears the same reports; this property remains until the app uses it.
     /// </summary>
     public Action<TargetKey, string>? CorruptEntity { get; set; }
 
@@ -63,7 +70,9 @@ public sealed partial class SnapshotStore
     {
         // Cache the entity's ETag as the oldest possible version, so the next write replaces it in one request.
         Remember(entity.PartitionKey, entity.RowKey, entity.ETag, CorruptTimestamp, SnapshotEntity.BlobOf(entity));
-        CorruptEntity?.Invoke(SnapshotEntity.KeyOf(entity), ex.Message);
+        var key = SnapshotEntity.KeyOf(entity);
+        _observer?.CorruptEntity(key, ex.Message);
+        CorruptEntity?.Invoke(key, ex.Message);
     }
 
     /// <summary>CorruptTimestamp is the cached version of an entity that cannot be read: older than any scrape.</summary>
@@ -72,7 +81,8 @@ public sealed partial class SnapshotStore
     /// <summary>
     /// EnsureCreatedAsync creates the table and the blob container when they are missing. After the first
     /// success it returns at once, so callers can call it before every scrape cycle: storage that was down
-    /// when the app started is set up as soon as it is back.
+    /// when the app started is set up as soon as it is back. Storage that disappears later (found missing by
+    /// a listing or a write) is created again: see <see cref="UpsertAsync"/>.
     /// </summary>
     /// <exception cref="SnapshotStoreException">Storage is unreachable or refused the request.</exception>
     public async Task EnsureCreatedAsync(CancellationToken cancellationToken = default)

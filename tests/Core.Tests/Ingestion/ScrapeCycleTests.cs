@@ -101,4 +101,24 @@ public sealed class ScrapeCycleTests(AzuriteServer azurite) : IAsyncLifetime
         var ex = await Assert.ThrowsAsync<SnapshotStoreException>(() => cycle.RunAsync());
         Assert.StartsWith("storage unreachable: ", ex.Message);
     }
+
+    [Fact]
+    public async Task AStoppedRunWritesNothingAndCountsTheSkippedTargets()
+    {
+        // The targets answer after 5 s; the run is stopped while it waits for them.
+        _targets.Serve("/slow", TargetResponse.Text("slow 1\n") with { Delay = TimeSpan.FromSeconds(5) });
+        var config = FederationConfig.Parse(
+            $"scrape_configs:\n  - job_name: app\n    scrape_interval: 1m\n    scrape_timeout: 10s\n    metrics_path: /slow\n    static_configs:\n      - targets: ['{_targets.HostPorts[0]}', '{_targets.HostPorts[1]}']\n");
+        var store = NewStore();
+        using var stop = new CancellationTokenSource(TimeSpan.FromMilliseconds(500));
+
+        var result = await new ScrapeCycle(config, NewScraper(), store).RunAsync(Timeout.InfiniteTimeSpan, stop.Token).WaitAsync(TimeSpan.FromSeconds(60));
+
+        Assert.False(result.Succeeded);
+        Assert.Equal("stopped", result.Interruption);
+        Assert.Equal(2, result.TargetsSkipped);
+        Assert.Equal(0, result.SnapshotsWritten);
+        Assert.Empty(await store.ListVersionsAsync());
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => new ScrapeCycle(config, NewScraper(), store).RunAsync(stop.Token));
+    }
 }

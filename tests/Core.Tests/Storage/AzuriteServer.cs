@@ -58,8 +58,10 @@ public sealed partial class AzuriteServer : IAsyncLifetime, IAsyncDisposable
         }
     }
 
-    /// <summary>InitializeAsync starts Azurite and waits until the Blob, Queue and Table services listen.</summary>
-    public async Task InitializeAsync()
+    /// <summary>InitializeAsync starts Azurite on free ports and waits until the Blob, Queue and Table services listen.</summary>
+    public Task InitializeAsync() => StartProcessAsync(0, 0, 0);
+
+    private async Task StartProcessAsync(int blobPort, int tablePort, int queuePort)
     {
         var executable = FindAzurite();
         var start = new ProcessStartInfo(executable)
@@ -74,13 +76,14 @@ public sealed partial class AzuriteServer : IAsyncLifetime, IAsyncDisposable
         {
             "--inMemoryPersistence", "--skipApiVersionCheck", "--disableTelemetry", "--silent",
             "--blobHost", "127.0.0.1", "--tableHost", "127.0.0.1", "--queueHost", "127.0.0.1",
-            "--blobPort", "0", "--tablePort", "0", "--queuePort", "0",
+            "--blobPort", Port(blobPort), "--tablePort", Port(tablePort), "--queuePort", Port(queuePort),
         })
         {
             start.ArgumentList.Add(arg);
         }
 
         var ready = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        lock (_output) _listening.Clear();
         var process = new Process { StartInfo = start, EnableRaisingEvents = true };
         process.OutputDataReceived += (_, e) => OnOutput(e.Data, ready);
         process.ErrorDataReceived += (_, e) => OnOutput(e.Data, null);
@@ -94,6 +97,45 @@ public sealed partial class AzuriteServer : IAsyncLifetime, IAsyncDisposable
         if (finished != ready.Task)
             throw new TimeoutException($"Azurite did not report its ports within {StartTimeout.TotalSeconds:0} s. Output:\n{Output}");
         await ready.Task;
+    }
+
+    private static string Port(int port) => port.ToString(System.Globalization.CultureInfo.InvariantCulture);
+
+    // The services that reported listening since the last start.
+    private readonly HashSet<string> _listening = [];
+
+    /// <summary>KillAsync kills Azurite (and everything it stored in memory); <see cref="RestartEmptyAsync"/> brings it back.</summary>
+    public ValueTask KillAsync() => DisposeAsync();
+
+    /// <summary>
+    /// RestartEmptyAsync kills Azurite if it runs and starts a new, empty one on the same ports: to clients
+    /// it looks like storage that came back without its tables and containers.
+    /// </summary>
+    public async Task RestartEmptyAsync()
+    {
+        await KillAsync();
+        await StartProcessAsync(BlobPort, TablePort, QueuePort);
+    }
+
+    /// <summary>Freeze stops Azurite with SIGSTOP: connections are still accepted by the kernel, nothing is answered.</summary>
+    public void Freeze() => Signal("-STOP");
+
+    /// <summary>Thaw resumes a frozen Azurite with SIGCONT.</summary>
+    public void Thaw() => Signal("-CONT");
+
+    private void Signal(string signal)
+    {
+        var pid = ProcessId;
+        if (pid == 0) throw new InvalidOperationException("Azurite is not running");
+        Signal(pid, signal);
+    }
+
+    private static void Signal(int pid, string signal)
+    {
+        using var kill = Process.Start(new ProcessStartInfo("kill") { ArgumentList = { signal, Port(pid) }, UseShellExecute = false })
+            ?? throw new InvalidOperationException("could not run kill");
+        if (!kill.WaitForExit(TimeSpan.FromSeconds(10)) || kill.ExitCode != 0)
+            throw new InvalidOperationException($"kill {signal} {pid} failed");
     }
 
     private string Output
@@ -118,7 +160,8 @@ public sealed partial class AzuriteServer : IAsyncLifetime, IAsyncDisposable
                     case "Table": TablePort = port; break;
                 }
             }
-            if (ready is not null && BlobPort > 0 && QueuePort > 0 && TablePort > 0) ready.TrySetResult();
+            if (match.Success) _listening.Add(match.Groups["service"].Value);
+            if (ready is not null && _listening.Count == 3) ready.TrySetResult();
         }
     }
 
@@ -147,7 +190,7 @@ public sealed partial class AzuriteServer : IAsyncLifetime, IAsyncDisposable
         if (process is null) return;
         try
         {
-            if (!process.HasExited) process.Kill(entireProcessTree: true);
+            if (!process.HasExited) process.Kill(entireProcessTree: true); // SIGKILL also ends a frozen (SIGSTOP) process
             using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(10));
             await process.WaitForExitAsync(timeout.Token);
         }
