@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Installs what fed-functions needs on a fresh machine, idempotently:
-#   - Azurite (npm, pinned in package.json / package-lock.json) for storage;
+#   - Azurite (npm, pinned in package.json / package-lock.json) for storage, and action-validator
+#     (same lock file) for the workflow tests;
 #   - with --test: Prometheus 2.42 and promtool (Debian package) for the end-to-end tests;
 #   - NuGet packages (dotnet restore).
 set -euo pipefail
@@ -12,8 +13,9 @@ with_prometheus=false
 command -v dotnet >/dev/null || { echo "setup: the .NET 10 SDK (dotnet) is required" >&2; exit 1; }
 command -v npm >/dev/null || { echo "setup: Node.js 20 and npm are required (for Azurite)" >&2; exit 1; }
 
-if [[ ! -x node_modules/.bin/azurite ]]; then
-  echo "setup: installing Azurite from package-lock.json"
+# Azurite for storage, action-validator for the workflow tests (tests/Infra.Tests); both run offline.
+if [[ ! -x node_modules/.bin/azurite || ! -x node_modules/.bin/action-validator ]]; then
+  echo "setup: installing Azurite and action-validator from package-lock.json"
   npm ci --no-audit --no-fund --loglevel=error
 fi
 
