@@ -68,11 +68,11 @@ public sealed class StorageFaultTests : IAsyncLifetime
     private static ScrapeCycle Cycle(FederationConfig config, SnapshotStore store) =>
         new(config, new Scraper(Scraper.CreateHttpClient()), store);
 
-    private static async Task<ScrapeCycleResult> RunDueAsync(ScrapeCycle cycle, TimeSpan budget)
+    private static async Task<ScrapeCycleResult> RunDueAsync(ScrapeCycle cycle, TimeSpan budget, CancellationToken stop = default)
     {
         // The job is due once per 1 s slot: wait for the next slot so the run has a target to write.
-        await Task.Delay(TimeSpan.FromMilliseconds(1100));
-        return await cycle.RunAsync(budget).WaitAsync(Hang);
+        await Task.Delay(TimeSpan.FromMilliseconds(1100), CancellationToken.None);
+        return await cycle.RunAsync(budget, stop).WaitAsync(Hang, CancellationToken.None);
     }
 
     private static readonly IReadOnlyList<Selector> Everything = SelectorParser.ParseMany(["{job=\"app\"}"]);
@@ -174,7 +174,14 @@ public sealed class StorageFaultTests : IAsyncLifetime
         ScrapeCycleResult interrupted;
         try
         {
-            interrupted = await RunDueAsync(cycle, TimeSpan.FromSeconds(3));
+            // The run is stopped once the fault is in place, however long a loaded machine took to get there
+            // (scrape, encode, blob upload): a fixed run budget could end the run before the entity write.
+            using var stop = new CancellationTokenSource();
+            var run = RunDueAsync(cycle, Hang, stop.Token);
+            await Task.WhenAny(_freezer.Injected, run).WaitAsync(Hang);
+            await Task.Delay(TimeSpan.FromMilliseconds(500));
+            await stop.CancelAsync();
+            interrupted = await run;
         }
         finally
         {
@@ -220,6 +227,11 @@ public sealed class StorageFaultTests : IAsyncLifetime
 
         public bool Froze { get; private set; }
 
+        private readonly TaskCompletionSource _injected = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        /// <summary>Injected completes when Azurite was frozen before an entity write.</summary>
+        public Task Injected => _injected.Task;
+
         public void FreezeNextEntityWrite(bool holdRequest)
         {
             _hold = holdRequest;
@@ -237,6 +249,7 @@ public sealed class StorageFaultTests : IAsyncLifetime
             {
                 Azurite!.Freeze();
                 Froze = true;
+                _injected.TrySetResult();
                 if (_hold) await Task.Delay(Timeout.Infinite, message.CancellationToken);
             }
             await ProcessNextAsync(message, pipeline);
