@@ -314,7 +314,8 @@ public sealed partial class ScraperTests : IAsyncLifetime
 
         var request = Assert.Single(_server.Requests);
         Assert.Equal(Scraper.AcceptHeader, request.Headers["Accept"]);
-        Assert.Equal("application/openmetrics-text;version=1.0.0;q=0.5,application/openmetrics-text;version=0.0.1;q=0.4,text/plain;version=0.0.4;q=0.3,*/*;q=0.2", request.Headers["Accept"]);
+        // Prometheus 3's default (scrape_test.go), the job's escaping (allow-utf-8) on the two 1.0.0 text clauses.
+        Assert.Equal("application/openmetrics-text;version=1.0.0;escaping=allow-utf-8;q=0.6,application/openmetrics-text;version=0.0.1;q=0.5,text/plain;version=1.0.0;escaping=allow-utf-8;q=0.4,text/plain;version=0.0.4;q=0.3,*/*;q=0.2", request.Headers["Accept"]);
         Assert.Contains("gzip", request.Headers["Accept-Encoding"], StringComparison.Ordinal);
         Assert.Equal("15", request.Headers["X-Prometheus-Scrape-Timeout-Seconds"]);
         Assert.Equal("fed-functions/1.0", request.Headers["User-Agent"]);
