@@ -17,7 +17,6 @@ public sealed class RelabelConfigTests
         { new() { Action = RelabelAction.Lowercase, TargetLabel = "x", Replacement = "y" }, "'replacement' can not be set for lowercase action" },
         { new() { Action = RelabelAction.LabelMap, Replacement = "bad-name", NameValidation = Legacy }, "\"bad-name\" is invalid 'replacement' for labelmap action" },
         { new() { Action = RelabelAction.LabelMap, Replacement = "" }, "\"\" is invalid 'replacement' for labelmap action" },
-        { new() { Action = RelabelAction.Uppercase, TargetLabel = "\ud800" }, "\"\ud800\" is invalid 'target_label' for uppercase action" },
         { new() { Action = RelabelAction.KeepEqual, TargetLabel = "x", Regex = new("a") }, "keepequal action requires only 'source_labels' and 'target_label', and no other fields" },
         { new() { Action = RelabelAction.LabelDrop, SourceLabels = ["a"] }, "labeldrop action requires only 'regex', and no other fields" },
         { new() { Action = RelabelAction.LabelKeep, TargetLabel = "a" }, "labelkeep action requires only 'regex', and no other fields" },
