@@ -18,7 +18,11 @@ public sealed class ExternalLabels
         Names = names;
         Pairs = pairs;
         TotalLength = totalLength;
+        _allLegacy = Array.TrueForAll(names, n => !NameEscaping.NeedsEscaping(n, NameEscapingScheme.Underscores));
     }
+
+    // Whether every name is a legacy one, so that no escaping changes these labels (checked once).
+    private readonly bool _allLegacy;
 
     /// <summary>The labels, sorted by name.</summary>
     public IReadOnlyList<Label> Labels { get; }
@@ -56,7 +60,7 @@ public sealed class ExternalLabels
     /// </summary>
     internal ExternalLabels For(NameEscapingScheme escaping)
     {
-        if (escaping == NameEscapingScheme.AllowUtf8 || !Names.Any(n => NameEscaping.NeedsEscaping(n, escaping))) return this;
+        if (escaping == NameEscapingScheme.AllowUtf8 || _allLegacy) return this;
         return _escaped[(int)escaping] ??= Encode([.. Labels], escaping);
     }
 
