@@ -133,15 +133,19 @@ public static partial class PrometheusTextWriter
         var span = output.GetSpan(worst);
         var n = 0;
         var open = false;
-        var shownName = NameEscaping.Escape(name, escaping);
-        if (LegacyNames.IsMetricName(shownName))
+        // Legacy names (nearly all) are written as they are under every escaping: checked first, nothing copied.
+        if (LegacyNames.IsMetricName(name))
         {
-            n = TextEscaping.WriteAscii(shownName, span);
+            n = TextEscaping.WriteAscii(name, span);
+        }
+        else if (NameEscaping.Escape(name, escaping) is var escaped && LegacyNames.IsMetricName(escaped))
+        {
+            n = TextEscaping.WriteAscii(escaped, span);
         }
         else
         {
             span[0] = (byte)'{';
-            n = 1 + WriteQuoted(shownName, span[1..]);
+            n = 1 + WriteQuoted(escaped, span[1..]);
             open = true;
         }
 
@@ -199,14 +203,15 @@ public static partial class PrometheusTextWriter
     internal static int WriteLabelPair(in Label label, Span<byte> span, NameEscapingScheme escaping)
     {
         int n;
-        var name = NameEscaping.Escape(label.Name, escaping);
-        if (LegacyNames.IsLabelName(name))
+        // A legacy label name is never escaped: checked first, so the common case costs one scan.
+        if (LegacyNames.IsLabelName(label.Name))
         {
-            n = TextEscaping.WriteAscii(name, span);
+            n = TextEscaping.WriteAscii(label.Name, span);
         }
         else
         {
-            n = WriteQuoted(name, span);
+            var name = NameEscaping.Escape(label.Name, escaping);
+            n = LegacyNames.IsLabelName(name) ? TextEscaping.WriteAscii(name, span) : WriteQuoted(name, span);
         }
         span[n++] = (byte)'=';
         n += WriteQuoted(label.Value, span[n..]);
