@@ -61,7 +61,11 @@ public sealed class Utf8NamesEndToEndTests(EndToEndFixture fixture)
         });
         var (status, log) = await app.TriggerScrapeAsync();
         Assert.True(status == 200, log);
-        Assert.Contains("scraped 1 targets (0 failed", log);
+        using (var summary = System.Text.Json.JsonDocument.Parse(log))
+        {
+            Assert.Equal(1, summary.RootElement.GetProperty("targetsScraped").GetInt32());
+            Assert.Equal(0, summary.RootElement.GetProperty("targetsDown").GetInt32());
+        }
         return (app, target);
     }
 
