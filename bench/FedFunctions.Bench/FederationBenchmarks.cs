@@ -16,6 +16,7 @@ public class FederationBenchmarks
     private IReadOnlyList<Selector> _everything = [];
     private IReadOnlyList<Selector> _selective = [];
     private IReadOnlyList<MetricFamily> _allFamilies = [];
+    private IReadOnlyList<MetricFamily> _dottedFamilies = [];
     private readonly ArrayBufferWriter<byte> _output = new(32 * 1024 * 1024);
     private readonly ExternalLabels _external = ExternalLabels.Create([new Label("instance", "")]);
     private long _now;
@@ -31,6 +32,14 @@ public class FederationBenchmarks
         _output.ResetWrittenCount();
         PrometheusTextWriter.WriteFamilies(_output, _allFamilies, _external);
         Console.WriteLine($"// everything: {_allFamilies.Sum(f => f.Samples.Count)} series, {_output.WrittenCount} bytes of text");
+        // The same series with OpenTelemetry-style names: node_cpu_seconds_total -> node.cpu.seconds.total, labels too.
+        _dottedFamilies = [.. _allFamilies.Select(f => f with
+        {
+            Name = Dotted(f.Name),
+            Samples = [.. f.Samples.Select(s => s with { Labels = Labels.From(s.Labels.Select(l => l.Name == Label.MetricName ? new Label(l.Name, Dotted(l.Value)) : new Label(Dotted(l.Name), l.Value))) })],
+        })];
+
+        static string Dotted(string name) => name.Length > 1 ? name[0] + name[1..].Replace('_', '.') : name;
     }
 
     [Benchmark(Description = "select everything {__name__=~\".+\"} (100k series)")]
@@ -52,6 +61,38 @@ public class FederationBenchmarks
     {
         _output.ResetWrittenCount();
         PrometheusTextWriter.WriteFamilies(_output, _allFamilies, _external);
+        return _output.WrittenCount;
+    }
+
+    [Benchmark(Description = "render 100k legacy-named series as text, escaping=underscores")]
+    public int RenderEverythingEscaped()
+    {
+        _output.ResetWrittenCount();
+        PrometheusTextWriter.WriteFamilies(_output, _allFamilies, _external, NameEscapingScheme.Underscores);
+        return _output.WrittenCount;
+    }
+
+    [Benchmark(Description = "render 100k legacy-named series as protobuf, escaping=underscores")]
+    public int RenderEverythingProtobufEscaped()
+    {
+        _output.ResetWrittenCount();
+        foreach (var family in _allFamilies) PrometheusProtobufWriter.WriteFamily(_output, family, _external, NameEscapingScheme.Underscores);
+        return _output.WrittenCount;
+    }
+
+    [Benchmark(Description = "render 100k dotted-name series as text, allow-utf-8 (quoted)")]
+    public int RenderDottedQuoted()
+    {
+        _output.ResetWrittenCount();
+        PrometheusTextWriter.WriteFamilies(_output, _dottedFamilies, _external, NameEscapingScheme.AllowUtf8);
+        return _output.WrittenCount;
+    }
+
+    [Benchmark(Description = "render 100k dotted-name series as text, escaping=underscores")]
+    public int RenderDottedEscaped()
+    {
+        _output.ResetWrittenCount();
+        PrometheusTextWriter.WriteFamilies(_output, _dottedFamilies, _external, NameEscapingScheme.Underscores);
         return _output.WrittenCount;
     }
 }

@@ -12,8 +12,8 @@ public sealed class FederateProtobufTests(EndToEndFixture fixture)
     public const string NativeHistogramsAccept =
         "application/vnd.google.protobuf;proto=io.prometheus.client.MetricFamily;encoding=delimited;q=0.7,text/plain;version=0.0.4;q=0.3,*/*;q=0.2";
 
-    private const string ProtobufType = "application/vnd.google.protobuf; proto=io.prometheus.client.MetricFamily; encoding=delimited";
-    private const string TextType = "text/plain; version=0.0.4; charset=utf-8";
+    private const string ProtobufType = "application/vnd.google.protobuf; proto=io.prometheus.client.MetricFamily; encoding=delimited; escaping=underscores";
+    private const string TextType = "text/plain; version=0.0.4; charset=utf-8; escaping=underscores";
     private const string PrometheusSelector = "{job=\"prometheus\"}";
 
     public static TheoryData<string?, string> AcceptHeaders => new()

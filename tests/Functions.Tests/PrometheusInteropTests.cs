@@ -82,7 +82,7 @@ public sealed class PrometheusInteropTests(EndToEndFixture fixture)
             request.Headers.TryAddWithoutValidation("Accept", FederateProtobufTests.NativeHistogramsAccept);
             using var response = await fixture.App.Http.SendAsync(request);
             Assert.Equal(200, (int)response.StatusCode);
-            Assert.Equal("application/vnd.google.protobuf; proto=io.prometheus.client.MetricFamily; encoding=delimited",
+            Assert.Equal("application/vnd.google.protobuf; proto=io.prometheus.client.MetricFamily; encoding=delimited; escaping=underscores",
                 response.Content.Headers.ContentType!.ToString());
         }
 

@@ -62,7 +62,7 @@ public sealed class StandaloneEndpointTests(EndToEndFixture fixture)
         using var response = await fixture.App.Http.GetAsync("/federate" + query);
         var body = await response.Content.ReadAsStringAsync();
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
-        Assert.Equal("text/plain; version=0.0.4; charset=utf-8", response.Content.Headers.ContentType!.ToString());
+        Assert.Equal("text/plain; version=0.0.4; charset=utf-8; escaping=underscores", response.Content.Headers.ContentType!.ToString());
         Assert.Equal(["go_goroutines", "up"], ExpositionText.Names(body).Order(StringComparer.Ordinal));
     }
 

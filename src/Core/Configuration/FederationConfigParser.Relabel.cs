@@ -1,3 +1,4 @@
+using FedFunctions.Core.Model;
 using FedFunctions.Core.Relabeling;
 using YamlDotNet.RepresentationModel;
 
@@ -5,15 +6,16 @@ namespace FedFunctions.Core.Configuration;
 
 internal static partial class FederationConfigParser
 {
-    private static IReadOnlyList<RelabelConfig> ParseRelabelConfigs(YamlConfigReader reader, YamlNode node, string key, string where)
+    private static IReadOnlyList<RelabelConfig> ParseRelabelConfigs(YamlConfigReader reader, YamlNode node, string key, string where,
+        NameValidationScheme validation)
     {
         var rules = new List<RelabelConfig>();
         var items = reader.Sequence(node, key, where);
-        for (var i = 0; i < items.Count; i++) rules.Add(ParseRelabelConfig(reader, items[i], $"{where}.{key}[{i}]"));
+        for (var i = 0; i < items.Count; i++) rules.Add(ParseRelabelConfig(reader, items[i], $"{where}.{key}[{i}]", validation));
         return rules;
     }
 
-    private static RelabelConfig ParseRelabelConfig(YamlConfigReader reader, YamlNode node, string where)
+    private static RelabelConfig ParseRelabelConfig(YamlConfigReader reader, YamlNode node, string where, NameValidationScheme validation)
     {
         if (node is not YamlMappingNode) throw reader.Fail(node, null, $"{where} must be a mapping");
         var sources = new List<string>();
@@ -55,7 +57,7 @@ internal static partial class FederationConfigParser
         var rule = new RelabelConfig
         {
             SourceLabels = sources, Separator = separator, Regex = regex, Modulus = modulus,
-            TargetLabel = target, Replacement = replacement, Action = action,
+            TargetLabel = target, Replacement = replacement, Action = action, NameValidation = validation,
         };
         try
         {

@@ -24,7 +24,7 @@ internal static partial class FederationConfigParser
         "convert_classic_histograms_to_nhcb", "native_histogram_bucket_limit", "native_histogram_min_bucket_factor",
         "oauth2", "tls_config", "proxy_url",
         "no_proxy", "proxy_from_environment", "proxy_connect_header", "enable_http2",
-        "http_headers", "metric_name_validation_scheme", "metric_name_escaping_scheme", "extra_scrape_metrics",
+        "http_headers", "extra_scrape_metrics",
         "file_sd_configs", "dns_sd_configs", "kubernetes_sd_configs", "consul_sd_configs", "ec2_sd_configs",
         "azure_sd_configs", "gce_sd_configs", "http_sd_configs", "docker_sd_configs", "dockerswarm_sd_configs",
         "openstack_sd_configs", "nomad_sd_configs", "serverset_sd_configs", "marathon_sd_configs",
@@ -72,8 +72,8 @@ internal static partial class FederationConfigParser
     private static GlobalConfig ParseGlobal(YamlConfigReader reader, YamlNode node)
     {
         TimeSpan? interval = null, timeout = null;
-        YamlNode? timeoutNode = null;
-        var external = Labels.Empty;
+        YamlNode? timeoutNode = null, externalNode = null;
+        var names = new NameSchemes.Raw();
         foreach (var (key, keyNode, value) in reader.Mapping(node, "global", "the configuration file"))
         {
             switch (key)
@@ -81,10 +81,15 @@ internal static partial class FederationConfigParser
                 case "scrape_interval": interval = reader.Duration(value, key, "global"); break;
                 case "scrape_timeout": timeout = reader.Duration(value, key, "global"); timeoutNode = value; break;
                 case "evaluation_interval": reader.Duration(value, key, "global"); break; // validated, then ignored
-                case "external_labels": external = ParseLabels(reader, value, key, "global"); break;
-                default: throw reader.Fail(keyNode, key, $"unknown key \"{key}\" in global");
+                case "external_labels": externalNode = value; break;
+                default:
+                    if (NameSchemes.TryRead(reader, key, value, "global", names)) break;
+                    throw reader.Fail(keyNode, key, $"unknown key \"{key}\" in global");
             }
         }
+        var (validation, escaping) = NameSchemes.ResolveGlobal(reader, names);
+        // External label names follow the global validation scheme, as in Prometheus 3.
+        var external = externalNode is null ? Labels.Empty : ParseLabels(reader, externalNode, "external_labels", "global", validation);
 
         // Zero means unset, as in Prometheus' GlobalConfig.UnmarshalYAML.
         var effectiveInterval = interval is { } i && i > TimeSpan.Zero ? i : GlobalConfig.DefaultScrapeInterval;
@@ -99,7 +104,11 @@ internal static partial class FederationConfigParser
         {
             effectiveTimeout = GlobalConfig.DefaultScrapeTimeout > effectiveInterval ? effectiveInterval : GlobalConfig.DefaultScrapeTimeout;
         }
-        return new GlobalConfig { ScrapeInterval = effectiveInterval, ScrapeTimeout = effectiveTimeout, ExternalLabels = external };
+        return new GlobalConfig
+        {
+            ScrapeInterval = effectiveInterval, ScrapeTimeout = effectiveTimeout, ExternalLabels = external,
+            NameValidation = validation, NameEscaping = escaping,
+        };
     }
 
     private static ScrapeJobConfig ParseJob(YamlConfigReader reader, YamlNode node, string where, GlobalConfig global)
@@ -112,7 +121,8 @@ internal static partial class FederationConfigParser
         bool honorLabels = false, honorTimestamps = true;
         var parameters = new Dictionary<string, IReadOnlyList<string>>(StringComparer.Ordinal);
         var statics = new List<StaticConfig>();
-        IReadOnlyList<RelabelConfig> relabel = [], metricRelabel = [];
+        YamlNode? relabelNode = null, metricRelabelNode = null;
+        var names = new NameSchemes.Raw();
         var http = new HttpSettings();
         var limits = new JobLimits();
         var followRedirects = true;
@@ -142,11 +152,13 @@ internal static partial class FederationConfigParser
                     for (var i = 0; i < items.Count; i++)
                         statics.Add(ParseStatic(reader, items[i], $"{where}.static_configs[{i}]"));
                     break;
-                case "relabel_configs": relabel = ParseRelabelConfigs(reader, value, key, where); break;
-                case "metric_relabel_configs": metricRelabel = ParseRelabelConfigs(reader, value, key, where); break;
+                // Read once the job's name validation scheme is known: it decides which target names are valid.
+                case "relabel_configs": relabelNode = value; break;
+                case "metric_relabel_configs": metricRelabelNode = value; break;
                 case "follow_redirects": followRedirects = reader.Bool(value, key, where); break;
                 default:
-                    if (TryParseHttpKey(reader, key, value, where, http) || TryParseLimitKey(reader, key, value, where, ref limits)) break;
+                    if (TryParseHttpKey(reader, key, value, where, http) || TryParseLimitKey(reader, key, value, where, ref limits)
+                        || NameSchemes.TryRead(reader, key, value, where, names)) break;
                     throw reader.Fail(keyNode, key, UnsupportedJobKeys.Contains(key)
                         ? $"unsupported key \"{key}\" in {where} (not implemented by fed-functions)"
                         : $"unknown key \"{key}\" in {where}");
@@ -154,6 +166,9 @@ internal static partial class FederationConfigParser
         }
 
         if (string.IsNullOrEmpty(jobName)) throw reader.Fail(node, "job_name", $"job_name is missing or empty in {where}");
+        var (validation, escaping) = NameSchemes.ResolveJob(reader, names, global, node, where);
+        var relabel = relabelNode is null ? [] : ParseRelabelConfigs(reader, relabelNode, "relabel_configs", where, validation);
+        var metricRelabel = metricRelabelNode is null ? [] : ParseRelabelConfigs(reader, metricRelabelNode, "metric_relabel_configs", where, validation);
         var authorization = BuildAuthorization(reader, http, where);
 
         // Inheritance as in Prometheus' ScrapeConfig.Validate: zero means "use the global value".
@@ -191,6 +206,8 @@ internal static partial class FederationConfigParser
             BodySizeLimitBytes = limits.BodyBytes,
             FollowRedirects = followRedirects,
             Authorization = authorization,
+            NameValidation = validation,
+            NameEscapingScheme = escaping,
             Line = checked((int)node.Start.Line),
         };
     }
@@ -225,19 +242,20 @@ internal static partial class FederationConfigParser
                         targets.Add(address);
                     }
                     break;
-                case "labels": labels = ParseLabels(reader, value, key, where); break;
+                // Target labels are read as Prometheus 3 reads any label set in YAML: UTF-8 names allowed.
+                case "labels": labels = ParseLabels(reader, value, key, where, NameValidationScheme.Utf8); break;
                 default: throw reader.Fail(keyNode, key, $"unknown key \"{key}\" in {where}");
             }
         }
         return new StaticConfig { Targets = targets, Labels = labels, Line = checked((int)node.Start.Line) };
     }
 
-    private static Labels ParseLabels(YamlConfigReader reader, YamlNode node, string key, string where)
+    private static Labels ParseLabels(YamlConfigReader reader, YamlNode node, string key, string where, NameValidationScheme validation)
     {
         var list = new List<Label>();
         foreach (var (name, nameNode, value) in reader.Mapping(node, key, where))
         {
-            if (!LegacyNames.IsLabelName(name))
+            if (!NameEscaping.IsValidLabelName(name, validation))
                 throw reader.Fail(nameNode, key, $"\"{name}\" is not a valid label name in {key} in {where}");
             list.Add(new Label(name, reader.String(value, key, where)));
         }

@@ -17,6 +17,12 @@ public sealed class GlobalConfig
     /// <summary>ScrapeTimeout bounds one scrape unless a job says otherwise; never longer than <see cref="ScrapeInterval"/>.</summary>
     public TimeSpan ScrapeTimeout { get; internal init; } = DefaultScrapeTimeout;
 
+    /// <summary>NameValidation is <c>metric_name_validation_scheme</c>: jobs that set none use it (default utf8).</summary>
+    public NameValidationScheme NameValidation { get; internal init; } = NameValidationScheme.Utf8;
+
+    /// <summary>NameEscaping is <c>metric_name_escaping_scheme</c>: jobs that set neither key use it (default allow-utf-8).</summary>
+    public NameEscapingScheme NameEscaping { get; internal init; } = NameEscapingScheme.AllowUtf8;
+
     /// <summary>ExternalLabels are added to federated series that lack them (never at scrape time).</summary>
     public Labels ExternalLabels { get; internal init; } = Labels.Empty;
 }

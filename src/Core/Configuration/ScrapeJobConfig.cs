@@ -1,3 +1,4 @@
+using FedFunctions.Core.Model;
 using FedFunctions.Core.Relabeling;
 
 namespace FedFunctions.Core.Configuration;
@@ -59,6 +60,18 @@ public sealed class ScrapeJobConfig
 
     /// <summary>FollowRedirects follows HTTP redirects (<c>follow_redirects</c>, default true).</summary>
     public bool FollowRedirects { get; internal init; } = true;
+
+    /// <summary>
+    /// NameValidation is the job's <c>metric_name_validation_scheme</c> (inherited from global): it decides
+    /// which <c>target_label</c>/<c>labelmap</c> names its relabel rules may write.
+    /// </summary>
+    public NameValidationScheme NameValidation { get; internal init; } = NameValidationScheme.Utf8;
+
+    /// <summary>
+    /// NameEscapingScheme is the job's <c>metric_name_escaping_scheme</c>: the <c>escaping=</c> its scrapes ask
+    /// targets for (names received are stored as they come).
+    /// </summary>
+    public NameEscapingScheme NameEscapingScheme { get; internal init; } = NameEscapingScheme.AllowUtf8;
 
     /// <summary>Authorization is the header sent with each scrape, or null for none.</summary>
     public ScrapeAuthorization? Authorization { get; internal init; }

@@ -1,44 +1,72 @@
 using System.Globalization;
+using FedFunctions.Core.Model;
 
 namespace FedFunctions.Core.Exposition;
 
 /// <summary>
-/// ExpositionNegotiation picks the format of a <c>/federate</c> answer from the request's <c>Accept</c>
-/// header as Prometheus does (<c>expfmt.Negotiate</c>, never OpenMetrics): the clauses are taken by
-/// quality, highest first, and the first that names delimited protobuf <c>MetricFamily</c> messages or
-/// text 0.0.4 wins. Anything else, or no header at all, gets text 0.0.4.
+/// ExpositionNegotiation picks the format and name escaping of a <c>/federate</c> answer from the request's
+/// <c>Accept</c> header as Prometheus 3 does (prometheus/common v0.70 <c>expfmt.Negotiate</c>, never
+/// OpenMetrics): the clauses are taken by quality, highest first, and the first that names delimited
+/// protobuf <c>MetricFamily</c> messages or text 0.0.4 wins; anything else, or no header at all, gets text
+/// 0.0.4. The escaping is the last valid <c>escaping=</c> parameter among the clauses looked at up to the
+/// chosen one (all of them when none is chosen), <c>underscores</c> when there is none, so a legacy client
+/// never receives a name it cannot parse.
 /// </summary>
 public static class ExpositionNegotiation
 {
-    /// <summary>TextContentType is the content type of a text 0.0.4 answer.</summary>
+    /// <summary>TextContentType is the content type of a text 0.0.4 answer, without the escaping parameter.</summary>
     public const string TextContentType = "text/plain; version=0.0.4; charset=utf-8";
 
-    /// <summary>ProtobufContentType is the content type of a delimited protobuf answer (Prometheus 2.x form).</summary>
+    /// <summary>ProtobufContentType is the content type of a delimited protobuf answer, without the escaping parameter.</summary>
     public const string ProtobufContentType = "application/vnd.google.protobuf; proto=io.prometheus.client.MetricFamily; encoding=delimited";
 
     private const string ProtobufMediaType = "application/vnd.google.protobuf";
     private const string MetricFamilyProto = "io.prometheus.client.MetricFamily";
 
+    // The Content-Types per format and escaping, built once: negotiation allocates no answer string.
+    private static readonly string[] TextContentTypes = ContentTypes(TextContentType);
+    private static readonly string[] ProtobufContentTypes = ContentTypes(ProtobufContentType);
+    private static readonly NegotiatedExposition[] Answers =
+    [
+        .. Enum.GetValues<NameEscapingScheme>().Select(e => new NegotiatedExposition(AnswerFormat.Text, e, TextContentTypes[(int)e])),
+        .. Enum.GetValues<NameEscapingScheme>().Select(e => new NegotiatedExposition(AnswerFormat.Protobuf, e, ProtobufContentTypes[(int)e])),
+    ];
+
+    /// <summary>DefaultEscaping is the escaping of an answer whose request names none (<c>model.NameEscapingScheme</c>).</summary>
+    public const NameEscapingScheme DefaultEscaping = NameEscapingScheme.Underscores;
+
     /// <summary>
-    /// WantsProtobuf is true when <paramref name="accept"/> (the <c>Accept</c> header, several values
-    /// joined with commas) selects delimited protobuf before it selects text 0.0.4.
+    /// Negotiate decides the answer to a request with <paramref name="accept"/> as its <c>Accept</c> header
+    /// (several values joined with commas; null or blank when it had none).
     /// </summary>
-    public static bool WantsProtobuf(string? accept)
+    public static NegotiatedExposition Negotiate(string? accept)
     {
-        if (string.IsNullOrWhiteSpace(accept)) return false;
-        var clauses = Parse(accept);
-        foreach (var clause in clauses)
+        var escaping = DefaultEscaping;
+        var format = AnswerFormat.Text;
+        if (!string.IsNullOrWhiteSpace(accept))
         {
-            if (clause.MediaType == ProtobufMediaType)
+            foreach (var clause in Parse(accept))
             {
-                // Other protobuf encodings (text, compact-text) are debug formats we do not offer: keep looking.
-                if (clause.Proto == MetricFamilyProto && clause.Encoding == "delimited") return true;
-                continue;
+                // Every clause looked at may set the escaping, whether or not its format is chosen.
+                if (NameEscaping.TryParse(clause.Escaping, out var asked)) escaping = asked;
+                if (clause.MediaType == ProtobufMediaType)
+                {
+                    // Other protobuf encodings (text, compact-text) are debug formats we do not offer: keep looking.
+                    if (clause.Proto == MetricFamilyProto && clause.Encoding == "delimited")
+                    {
+                        format = AnswerFormat.Protobuf;
+                        break;
+                    }
+                    continue;
+                }
+                if (clause.MediaType == "text/plain" && (clause.Version is null || clause.Version == "0.0.4")) break;
             }
-            if (clause.MediaType == "text/plain" && (clause.Version is null || clause.Version == "0.0.4")) return false;
         }
-        return false;
+        return Answers[(format == AnswerFormat.Protobuf ? ProtobufContentTypes.Length : 0) + (int)escaping];
     }
+
+    private static string[] ContentTypes(string baseType) =>
+        [.. Enum.GetValues<NameEscapingScheme>().Select(e => baseType + "; escaping=" + NameEscaping.Spelling(e))];
 
     /// <summary>Splits the header into clauses, ordered as <c>goautoneg.ParseAccept</c> orders them.</summary>
     private static List<Clause> Parse(string accept)
@@ -86,6 +114,9 @@ public static class ExpositionNegotiation
                     case "version":
                         clause.Version = value;
                         break;
+                    case "escaping":
+                        clause.Escaping = value;
+                        break;
                 }
             }
             clauses.Add(clause);
@@ -115,5 +146,6 @@ public static class ExpositionNegotiation
         public string? Proto { get; set; }
         public string? Encoding { get; set; }
         public string? Version { get; set; }
+        public string? Escaping { get; set; }
     }
 }

@@ -18,7 +18,11 @@ public sealed class ExternalLabels
         Names = names;
         Pairs = pairs;
         TotalLength = totalLength;
+        _allLegacy = Array.TrueForAll(names, n => !NameEscaping.NeedsEscaping(n, NameEscapingScheme.Underscores));
     }
+
+    // Whether every name is a legacy one, so that no escaping changes these labels (checked once).
+    private readonly bool _allLegacy;
 
     /// <summary>The labels, sorted by name.</summary>
     public IReadOnlyList<Label> Labels { get; }
@@ -40,15 +44,36 @@ public sealed class ExternalLabels
         var sorted = labels.ToArray();
         if (sorted.Length == 0) return None;
         Array.Sort(sorted, static (a, b) => string.CompareOrdinal(a.Name, b.Name));
+        for (var i = 1; i < sorted.Length; i++)
+        {
+            if (sorted[i].Name == sorted[i - 1].Name) throw new ArgumentException($"duplicate external label \"{sorted[i].Name}\"", nameof(labels));
+        }
+        return Encode(sorted, NameEscapingScheme.AllowUtf8);
+    }
+
+    // One encoding per escaping scheme, made when first asked for; null where it would equal this one.
+    private readonly ExternalLabels?[] _escaped = new ExternalLabels?[4];
+
+    /// <summary>
+    /// For returns these labels with their text pairs written under <paramref name="escaping"/>: the names
+    /// used to find the labels a sample lacks stay unescaped (as Prometheus merges before it escapes).
+    /// </summary>
+    internal ExternalLabels For(NameEscapingScheme escaping)
+    {
+        if (escaping == NameEscapingScheme.AllowUtf8 || _allLegacy) return this;
+        return _escaped[(int)escaping] ??= Encode([.. Labels], escaping);
+    }
+
+    private static ExternalLabels Encode(Label[] sorted, NameEscapingScheme escaping)
+    {
         var names = new string[sorted.Length];
         var pairs = new byte[sorted.Length][];
         var total = 0;
-        var scratch = new byte[sorted.Max(l => 6 + 3 * (l.Name.Length + l.Value.Length))];
+        var scratch = new byte[sorted.Max(l => 9 + 6 * l.Name.Length + 3 * l.Value.Length)];
         for (var i = 0; i < sorted.Length; i++)
         {
-            if (i > 0 && sorted[i].Name == sorted[i - 1].Name) throw new ArgumentException($"duplicate external label \"{sorted[i].Name}\"", nameof(labels));
             names[i] = sorted[i].Name;
-            var length = PrometheusTextWriter.WriteLabelPair(sorted[i], scratch);
+            var length = PrometheusTextWriter.WriteLabelPair(sorted[i], scratch, escaping);
             pairs[i] = scratch[..length];
             total += length + 1;
         }

@@ -24,11 +24,15 @@ public static partial class PrometheusProtobufWriter
         /// <summary>The bytes written so far.</summary>
         public int Length { get; private set; }
 
-        public static ProtoBuffer Rent()
+        /// <summary>How the names written into this message are escaped (set for each family).</summary>
+        public Model.NameEscapingScheme Escaping { get; private set; }
+
+        public static ProtoBuffer Rent(Model.NameEscapingScheme escaping)
         {
             var buffer = t_cached ?? new ProtoBuffer();
             t_cached = null;
             buffer.Length = 0;
+            buffer.Escaping = escaping;
             return buffer;
         }
 

@@ -36,13 +36,16 @@ public static partial class PrometheusProtobufWriter
     /// <param name="output">Where the bytes go.</param>
     /// <param name="family">The family to write.</param>
     /// <param name="externalLabels">Labels added to every metric that lacks a label of that name.</param>
+    /// <param name="escaping">How metric and label names outside the legacy syntax are written
+    /// (<see cref="NameEscapingScheme.AllowUtf8"/>: as they are).</param>
     /// <exception cref="ArgumentException">A sample has no <c>__name__</c> label.</exception>
-    public static void WriteFamily(IBufferWriter<byte> output, MetricFamily family, ExternalLabels externalLabels)
+    public static void WriteFamily(IBufferWriter<byte> output, MetricFamily family, ExternalLabels externalLabels,
+        NameEscapingScheme escaping = NameEscapingScheme.AllowUtf8)
     {
         ArgumentNullException.ThrowIfNull(output);
         ArgumentNullException.ThrowIfNull(family);
         ArgumentNullException.ThrowIfNull(externalLabels);
-        var buffer = ProtoBuffer.Rent();
+        var buffer = ProtoBuffer.Rent(escaping);
         try
         {
             var fallback = family.Type switch
@@ -114,7 +117,7 @@ public static partial class PrometheusProtobufWriter
 
     private static void WriteHeader(ProtoBuffer buffer, string name, string help, ulong type)
     {
-        buffer.String(FamilyName, name);
+        buffer.String(FamilyName, NameEscaping.Escape(name, buffer.Escaping));
         if (help.Length > 0) buffer.String(FamilyHelp, help);
         buffer.Byte(FamilyType);
         buffer.Varint(type);
@@ -165,7 +168,7 @@ public static partial class PrometheusProtobufWriter
     private static void WritePair(ProtoBuffer buffer, string name, string value)
     {
         var pair = buffer.BeginMessage(MetricLabel);
-        buffer.String(PairName, name);
+        buffer.String(PairName, NameEscaping.Escape(name, buffer.Escaping));
         buffer.String(PairValue, value);
         buffer.EndMessage(pair);
     }

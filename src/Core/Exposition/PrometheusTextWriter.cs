@@ -26,33 +26,37 @@ public static partial class PrometheusTextWriter
     /// <param name="output">Where the UTF-8 text goes.</param>
     /// <param name="family">The family to write.</param>
     /// <param name="externalLabels">Labels added to every sample that lacks a label of that name.</param>
+    /// <param name="escaping">How metric and label names outside the legacy syntax are written
+    /// (<see cref="NameEscapingScheme.AllowUtf8"/>: quoted, as they are).</param>
     /// <exception cref="ArgumentException">A sample has no <c>__name__</c> label.</exception>
-    public static void WriteFamily(IBufferWriter<byte> output, MetricFamily family, ExternalLabels externalLabels)
+    public static void WriteFamily(IBufferWriter<byte> output, MetricFamily family, ExternalLabels externalLabels,
+        NameEscapingScheme escaping = NameEscapingScheme.AllowUtf8)
     {
         ArgumentNullException.ThrowIfNull(output);
         ArgumentNullException.ThrowIfNull(family);
         ArgumentNullException.ThrowIfNull(externalLabels);
-        WriteFamilyCore(output, family, externalLabels);
+        WriteFamilyCore(output, family, externalLabels.For(escaping), escaping);
     }
 
     /// <summary>WriteFamilies writes each family in turn, as <see cref="WriteFamily"/> does, encoding the external labels once.</summary>
     /// <exception cref="ArgumentException">A sample has no <c>__name__</c> label.</exception>
-    public static void WriteFamilies(IBufferWriter<byte> output, IEnumerable<MetricFamily> families, ExternalLabels externalLabels)
+    public static void WriteFamilies(IBufferWriter<byte> output, IEnumerable<MetricFamily> families, ExternalLabels externalLabels,
+        NameEscapingScheme escaping = NameEscapingScheme.AllowUtf8)
     {
         ArgumentNullException.ThrowIfNull(output);
         ArgumentNullException.ThrowIfNull(families);
         ArgumentNullException.ThrowIfNull(externalLabels);
-        var external = externalLabels;
+        var external = externalLabels.For(escaping);
         foreach (var family in families)
         {
             ArgumentNullException.ThrowIfNull(family, nameof(families));
-            WriteFamilyCore(output, family, external);
+            WriteFamilyCore(output, family, external, escaping);
         }
     }
 
-    private static void WriteFamilyCore(IBufferWriter<byte> output, MetricFamily family, ExternalLabels external)
+    private static void WriteFamilyCore(IBufferWriter<byte> output, MetricFamily family, ExternalLabels external, NameEscapingScheme escaping)
     {
-        WriteHeader(output, family);
+        WriteHeader(output, family, escaping);
         var extraLabel = family.Type switch
         {
             MetricType.Histogram or MetricType.GaugeHistogram => "le",
@@ -60,12 +64,12 @@ public static partial class PrometheusTextWriter
             _ => null,
         };
         var samples = family.Samples;
-        for (var i = 0; i < samples.Count; i++) WriteSample(output, family, samples[i], extraLabel, external);
+        for (var i = 0; i < samples.Count; i++) WriteSample(output, family, samples[i], extraLabel, external, escaping);
     }
 
-    private static void WriteHeader(IBufferWriter<byte> output, MetricFamily family)
+    private static void WriteHeader(IBufferWriter<byte> output, MetricFamily family, NameEscapingScheme escaping)
     {
-        var name = family.Name;
+        var name = NameEscaping.Escape(family.Name, escaping);
         var typeName = TypeName(family.Type);
         var worst = 8 + NameWorstCase(name) + 1 + 3 * family.Help.Length + 1
                   + 8 + NameWorstCase(name) + 1 + typeName.Length + 1;
@@ -104,16 +108,19 @@ public static partial class PrometheusTextWriter
         _ => "untyped"u8,
     };
 
-    private static void WriteSample(IBufferWriter<byte> output, MetricFamily family, in Sample sample, string? extraLabel, ExternalLabels external)
+    private static void WriteSample(IBufferWriter<byte> output, MetricFamily family, in Sample sample, string? extraLabel, ExternalLabels external,
+        NameEscapingScheme escaping)
     {
         var labels = sample.Labels.AsSpan();
         string? name = null;
         var worst = LineTailWorstCase + external.TotalLength;
+        // An escaped name takes at most 6 bytes per UTF-16 char plus "U__" (values: "_ffff_"); quoted, 3 per char.
+        var nameFactor = escaping == NameEscapingScheme.AllowUtf8 ? 3 : 6;
         for (var i = 0; i < labels.Length; i++)
         {
             ref readonly var label = ref labels[i];
             if (label.Name == Label.MetricName) name = label.Value;
-            worst += 6 + 3 * (label.Name.Length + label.Value.Length);
+            worst += 9 + nameFactor * label.Name.Length + nameFactor * label.Value.Length;
         }
         if (name is null) ThrowNameless(family.Name);
 
@@ -126,14 +133,19 @@ public static partial class PrometheusTextWriter
         var span = output.GetSpan(worst);
         var n = 0;
         var open = false;
+        // Legacy names (nearly all) are written as they are under every escaping: checked first, nothing copied.
         if (LegacyNames.IsMetricName(name))
         {
             n = TextEscaping.WriteAscii(name, span);
         }
+        else if (NameEscaping.Escape(name, escaping) is var escaped && LegacyNames.IsMetricName(escaped))
+        {
+            n = TextEscaping.WriteAscii(escaped, span);
+        }
         else
         {
             span[0] = (byte)'{';
-            n = 1 + WriteQuoted(name, span[1..]);
+            n = 1 + WriteQuoted(escaped, span[1..]);
             open = true;
         }
 
@@ -153,7 +165,7 @@ public static partial class PrometheusTextWriter
             }
             span[n++] = open ? (byte)',' : (byte)'{';
             open = true;
-            n += WriteLabelPair(label, span[n..]);
+            n += WriteLabelPair(label, span[n..], escaping);
         }
         for (var e = 0; e < externalNames.Length; e++)
         {
@@ -168,7 +180,7 @@ public static partial class PrometheusTextWriter
         {
             span[n++] = open ? (byte)',' : (byte)'{';
             open = true;
-            n += WriteLabelPair(labels[extraIndex], span[n..]);
+            n += WriteLabelPair(labels[extraIndex], span[n..], escaping);
         }
         if (open) span[n++] = (byte)'}';
 
@@ -184,17 +196,22 @@ public static partial class PrometheusTextWriter
         output.Advance(n);
     }
 
-    /// <summary>Writes <c>name="value"</c> with the value escaped and the name quoted when it is not legacy-valid.</summary>
-    internal static int WriteLabelPair(in Label label, Span<byte> span)
+    /// <summary>
+    /// Writes <c>name="value"</c> with the name escaped under <paramref name="escaping"/>, the value escaped,
+    /// and the name quoted when it is (still) not legacy-valid.
+    /// </summary>
+    internal static int WriteLabelPair(in Label label, Span<byte> span, NameEscapingScheme escaping)
     {
         int n;
+        // A legacy label name is never escaped: checked first, so the common case costs one scan.
         if (LegacyNames.IsLabelName(label.Name))
         {
             n = TextEscaping.WriteAscii(label.Name, span);
         }
         else
         {
-            n = WriteQuoted(label.Name, span);
+            var name = NameEscaping.Escape(label.Name, escaping);
+            n = LegacyNames.IsLabelName(name) ? TextEscaping.WriteAscii(name, span) : WriteQuoted(name, span);
         }
         span[n++] = (byte)'=';
         n += WriteQuoted(label.Value, span[n..]);

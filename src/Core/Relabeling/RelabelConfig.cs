@@ -37,6 +37,12 @@ public sealed partial class RelabelConfig
     /// <summary>Action is what the rule does.</summary>
     public RelabelAction Action { get; init; } = RelabelAction.Replace;
 
+    /// <summary>
+    /// NameValidation decides which <c>target_label</c>/<c>labelmap</c> names are valid, here and when the rule
+    /// runs (the job's <c>metric_name_validation_scheme</c>; Prometheus 3's default <c>utf8</c>).
+    /// </summary>
+    public NameValidationScheme NameValidation { get; init; } = NameValidationScheme.Utf8;
+
     /// <summary>ActionName is the YAML spelling of <paramref name="action"/> (<c>labelmap</c>, <c>keepequal</c>, ...).</summary>
     public static string ActionName(RelabelAction action) => action.ToString().ToLowerInvariant();
 
@@ -64,18 +70,22 @@ public sealed partial class RelabelConfig
         if (Action is RelabelAction.Replace or RelabelAction.LabelMap) Regex.EnsureCapturing();
         foreach (var source in SourceLabels)
         {
-            if (!IsLabelName(source)) throw new ArgumentException($"\"{source}\" is not a valid label name in 'source_labels'");
+            // Source labels are read as Prometheus 3 reads label names in YAML: any non-empty UTF-8.
+            if (!NameEscaping.IsValidLabelName(source, NameValidationScheme.Utf8))
+                throw new ArgumentException($"\"{source}\" is not a valid label name in 'source_labels'");
         }
         if (Action == RelabelAction.HashMod && Modulus == 0)
             throw new ArgumentException("relabel configuration for hashmod requires non-zero modulus");
         if (Action is RelabelAction.Replace or RelabelAction.HashMod or RelabelAction.Lowercase or RelabelAction.Uppercase
                 or RelabelAction.KeepEqual or RelabelAction.DropEqual && TargetLabel.Length == 0)
             throw new ArgumentException($"relabel configuration for {name} action requires 'target_label' value");
-        if (Action == RelabelAction.Replace && !IsLabelName(TargetLabel) && !TemplateLabelName().IsMatch(TargetLabel))
+        if (Action == RelabelAction.Replace && !IsTargetName(TargetLabel))
             throw new ArgumentException($"\"{TargetLabel}\" is invalid 'target_label' for {name} action");
         if (Action is RelabelAction.Lowercase or RelabelAction.Uppercase or RelabelAction.HashMod or RelabelAction.KeepEqual or RelabelAction.DropEqual
                 && !IsLabelName(TargetLabel))
             throw new ArgumentException($"\"{TargetLabel}\" is invalid 'target_label' for {name} action");
+        if (Action == RelabelAction.LabelMap && !IsTemplateName(Replacement))
+            throw new ArgumentException($"\"{Replacement}\" is invalid 'replacement' for {name} action");
         if (Action is RelabelAction.Lowercase or RelabelAction.Uppercase && Replacement != DefaultReplacement)
             throw new ArgumentException($"'replacement' can not be set for {name} action");
         if (Action == RelabelAction.LabelMap && !IsLabelName(Replacement) && !TemplateLabelName().IsMatch(Replacement))
@@ -88,7 +98,15 @@ public sealed partial class RelabelConfig
             throw new ArgumentException($"{name} action requires only 'regex', and no other fields");
     }
 
-    internal static bool IsLabelName(string name) => LegacyNames.IsLabelName(name);
+    /// <summary>IsLabelName is true for a label name valid under this rule's <see cref="NameValidation"/>.</summary>
+    internal bool IsLabelName(string name) => NameEscaping.IsValidLabelName(name, NameValidation);
+
+    // A replace target: a plain label name, or (with $) a template that may expand to one.
+    private bool IsTargetName(string target) => target.Contains('$') ? IsTemplateName(target) : IsLabelName(target);
+
+    // A name that may hold $1/${name}: under utf8 any non-empty name, under legacy Prometheus' relabelTarget.
+    private bool IsTemplateName(string name) =>
+        NameValidation == NameValidationScheme.Legacy ? TemplateLabelName().IsMatch(name) : IsLabelName(name);
 
     // Prometheus' relabelTarget: a label name that may contain $1 / ${name} references.
     [GeneratedRegex(@"^(?:(?:[a-zA-Z_]|\$(?:\{\w+\}|\w+))+\w*)+$", RegexOptions.CultureInvariant)]

@@ -79,7 +79,7 @@ public static class Relabeler
         }
         if (rule.Regex.Match(value) is not { } match) return;
         var target = rule.Regex.Expand(rule.TargetLabel, match);
-        if (!RelabelConfig.IsLabelName(target)) return;
+        if (!rule.IsLabelName(target)) return;
         builder.Set(target, rule.Regex.Expand(rule.Replacement, match));
     }
 

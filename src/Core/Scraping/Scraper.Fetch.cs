@@ -20,7 +20,7 @@ public sealed partial class Scraper
         var client = job.FollowRedirects ? _httpClient : _noRedirectClient ?? SharedNoRedirectClient.Value;
 
         using var request = new HttpRequestMessage(HttpMethod.Get, target.Url);
-        request.Headers.TryAddWithoutValidation("Accept", AcceptHeader);
+        request.Headers.TryAddWithoutValidation("Accept", AcceptHeaderFor(job.NameEscapingScheme));
         request.Headers.TryAddWithoutValidation("Accept-Encoding", "gzip");
         request.Headers.TryAddWithoutValidation("User-Agent", UserAgent);
         request.Headers.TryAddWithoutValidation(TimeoutHeader, FormatSeconds(timeout));

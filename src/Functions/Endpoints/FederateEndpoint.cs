@@ -14,8 +14,8 @@ namespace FedFunctions.Functions.Endpoints;
 /// FederateEndpoint serves <c>GET|POST /federate</c> like Prometheus' <c>web/federate.go</c>: every
 /// <c>match[]</c> is validated before storage is touched (400 with Prometheus' parse error), storage
 /// trouble answers 503, and the answer is written family by family in text format 0.0.4, or as delimited
-/// protobuf when the <c>Accept</c> header asks for it first (<see cref="ExpositionNegotiation"/>), gzipped
-/// when the client accepts it. Other parameters (the Functions key <c>code</c>, say) are ignored.
+/// protobuf when the <c>Accept</c> header asks for it first, with names escaped as the header asks
+/// (<see cref="ExpositionNegotiation"/>), gzipped when the client accepts it. Other parameters (the Functions key <c>code</c>, say) are ignored.
 /// </summary>
 internal static class FederateEndpoint
 {
@@ -53,7 +53,7 @@ internal static class FederateEndpoint
         var response = context.Response;
         response.Headers.Vary = "Accept, Accept-Encoding";
         // Decided before storage is touched, as Prometheus does.
-        var protobuf = ExpositionNegotiation.WantsProtobuf(request.Headers.Accept.ToString());
+        var answer = ExpositionNegotiation.Negotiate(request.Headers.Accept.ToString());
 
         var matches = new List<string>();
         if (request.HasFormContentType)
@@ -95,7 +95,7 @@ internal static class FederateEndpoint
         metrics.StorageDuration.Observe(Stopwatch.GetElapsedTime(storageStarted).TotalSeconds, "federate_read");
 
         response.StatusCode = StatusCodes.Status200OK;
-        response.ContentType = protobuf ? ExpositionNegotiation.ProtobufContentType : TextContentType;
+        response.ContentType = answer.ContentType;
         var gzip = AcceptsGzip(request.Headers.AcceptEncoding);
         if (gzip) response.Headers.ContentEncoding = "gzip";
 
@@ -104,8 +104,8 @@ internal static class FederateEndpoint
         var writer = compressed is null ? response.BodyWriter : PipeWriter.Create(compressed, new StreamPipeWriterOptions(leaveOpen: true));
         foreach (var family in families)
         {
-            if (protobuf) PrometheusProtobufWriter.WriteFamily(writer, family, federation.ExternalLabels);
-            else PrometheusTextWriter.WriteFamily(writer, family, federation.ExternalLabels);
+            if (answer.Format == AnswerFormat.Protobuf) PrometheusProtobufWriter.WriteFamily(writer, family, federation.ExternalLabels, answer.Escaping);
+            else PrometheusTextWriter.WriteFamily(writer, family, federation.ExternalLabels, answer.Escaping);
             series += family.Samples.Count;
             // Flush as we go: the answer streams instead of sitting in memory whole.
             if (writer.UnflushedBytes >= 64 * 1024) await writer.FlushAsync(context.RequestAborted);

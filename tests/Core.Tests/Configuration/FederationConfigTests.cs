@@ -24,7 +24,7 @@ public sealed class FederationConfigTests
         { "missing_job_name.bad.yml", "job_name is missing or empty in scrape_configs[0]", 2 },
         { "empty_job_name.bad.yml", "job_name is missing or empty in scrape_configs[0]", 2 },
         { "bad_scheme.bad.yml", "invalid scheme \"ftp\" in scrape_configs[0]: must be http or https", 3 },
-        { "bad_static_label_name.bad.yml", "\"not-valid\" is not a valid label name", 6 },
+        { "bad_static_label_name.bad.yml", "\"\" is not a valid label name", 6 },
         { "bad_external_label_name.bad.yml", "\"0region\" is not a valid label name in external_labels in global", 3 },
         { "target_with_scheme.bad.yml", "invalid target \"http://node:9100\" in scrape_configs[0].static_configs[0]: must be host:port without a scheme", 4 },
         { "target_without_port.bad.yml", "invalid target \"node\" in scrape_configs[0].static_configs[0]: missing port", 4 },

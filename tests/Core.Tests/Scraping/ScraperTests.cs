@@ -314,10 +314,43 @@ public sealed partial class ScraperTests : IAsyncLifetime
 
         var request = Assert.Single(_server.Requests);
         Assert.Equal(Scraper.AcceptHeader, request.Headers["Accept"]);
-        Assert.Equal("application/openmetrics-text;version=1.0.0;q=0.5,application/openmetrics-text;version=0.0.1;q=0.4,text/plain;version=0.0.4;q=0.3,*/*;q=0.2", request.Headers["Accept"]);
+        // Prometheus 3's default (scrape_test.go), the job's escaping (allow-utf-8) on the two 1.0.0 text clauses.
+        Assert.Equal("application/openmetrics-text;version=1.0.0;escaping=allow-utf-8;q=0.6,application/openmetrics-text;version=0.0.1;q=0.5,text/plain;version=1.0.0;escaping=allow-utf-8;q=0.4,text/plain;version=0.0.4;q=0.3,*/*;q=0.2", request.Headers["Accept"]);
         Assert.Contains("gzip", request.Headers["Accept-Encoding"], StringComparison.Ordinal);
         Assert.Equal("15", request.Headers["X-Prometheus-Scrape-Timeout-Seconds"]);
         Assert.Equal("fed-functions/1.0", request.Headers["User-Agent"]);
+    }
+
+    [Theory]
+    [InlineData("", "allow-utf-8")]
+    [InlineData("    metric_name_escaping_scheme: underscores\n", "underscores")]
+    [InlineData("    metric_name_validation_scheme: legacy\n", "underscores")]
+    [InlineData("    metric_name_escaping_scheme: dots\n", "dots")]
+    [InlineData("    metric_name_escaping_scheme: values\n", "values")]
+    public async Task TheAcceptHeaderCarriesTheJobsEscapingOnTheTextOneClauses(string jobYaml, string escaping)
+    {
+        _server.Serve("/metrics", "a 1\n");
+
+        await NewScraper().ScrapeAsync(Target(jobYaml: jobYaml));
+
+        var request = Assert.Single(_server.Requests);
+        Assert.Equal(
+            $"application/openmetrics-text;version=1.0.0;escaping={escaping};q=0.6,application/openmetrics-text;version=0.0.1;q=0.5," +
+            $"text/plain;version=1.0.0;escaping={escaping};q=0.4,text/plain;version=0.0.4;q=0.3,*/*;q=0.2",
+            request.Headers["Accept"]);
+    }
+
+    [Fact]
+    public async Task Utf8NamesAreStoredAsReceived()
+    {
+        // Text 1.0.0 with quoted names: names are kept unescaped whatever the job's escaping asks for.
+        _server.Serve("/metrics", "# TYPE \"a.b\" gauge\n{\"a.b\",\"c.d\"=\"e\"} 1\n");
+
+        var snapshot = await NewScraper().ScrapeAsync(Target(jobYaml: "    metric_name_escaping_scheme: underscores\n"));
+
+        var sample = Assert.Single(Scraped(snapshot));
+        Assert.Equal(Labels.Of("__name__", "a.b", "c.d", "e", "instance", _server.Address, "job", "test"), sample.Labels);
+        Assert.Contains(snapshot.Metadata, m => m.Name == "a.b" && m.Type == MetricType.Gauge);
     }
 
     [Fact]

@@ -301,7 +301,7 @@ public class PrometheusProtobufWriterTests
     }
 
     /// <summary>Decodes delimited MetricFamily messages with Google.Protobuf into one line per family and metric.</summary>
-    private static string Decode(byte[] bytes)
+    internal static string Decode(byte[] bytes)
     {
         var text = new StringBuilder();
         var input = new CodedInputStream(bytes);
