@@ -34,6 +34,32 @@ public sealed partial class Scraper
         return null;
     }
 
+    // Prometheus 3's scrapeLoop.append under metric_name_validation_scheme: legacy: a series whose metric
+    // name or label names fall outside the classic syntax fails the whole scrape (labels.IsValid).
+    private static string? LegacyNameError(Labels labels)
+    {
+        foreach (var label in labels.AsSpan())
+        {
+            var valid = label.Name == "__name__" ? LegacyNames.IsMetricName(label.Value) : LegacyNames.IsLabelName(label.Name);
+            if (!valid) return $"invalid metric name or label names: {LabelsText(labels)}";
+        }
+        return null;
+    }
+
+    // Prometheus 3's Labels.String(): names outside the classic syntax are quoted.
+    private static string LabelsText(Labels labels)
+    {
+        var text = new StringBuilder("{");
+        foreach (var label in labels.AsSpan())
+        {
+            if (text.Length > 1) text.Append(", ");
+            if (LegacyNames.IsLabelName(label.Name)) text.Append(label.Name);
+            else text.Append('"').Append(Escape(label.Name)).Append('"');
+            text.Append("=\"").Append(Escape(label.Value)).Append('"');
+        }
+        return text.Append('}').ToString();
+    }
+
     // Go's %.50s: at most 50 characters of the text.
     private static string Shorten(string text) =>
         text.Length <= MaxShown ? text : text[..(char.IsHighSurrogate(text[MaxShown - 1]) ? MaxShown - 1 : MaxShown)];

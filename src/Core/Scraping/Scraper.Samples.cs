@@ -34,6 +34,8 @@ public sealed partial class Scraper
 
             if (checkLabels && LabelLimitError(labels, job) is { } limitError)
                 return new SampleOutcome([], [], 0, 0, limitError);
+            if (job.NameValidation == NameValidationScheme.Legacy && LegacyNameError(labels) is { } nameError)
+                return new SampleOutcome([], [], 0, 0, nameError);
 
             // Label mutation can make two body series identical; keep the first, as for body duplicates.
             if (!series.Add(labels)) continue;

@@ -88,6 +88,21 @@ public sealed partial class ScraperTests
         Assert.DoesNotContain(Convert.ToBase64String(Encoding.UTF8.GetBytes("prom:s3cr3t")), snapshot.Error, StringComparison.Ordinal);
     }
 
+    [Theory]
+    // Prometheus 3 fails the scrape of a UTF-8 name when the job validates names the legacy way.
+    [InlineData("{\"http.requests\"} 1\n", "invalid metric name or label names: {__name__=\"http.requests\", instance=")]
+    [InlineData("m{\"a.b\"=\"1\"} 1\n", "invalid metric name or label names: {__name__=\"m\", \"a.b\"=\"1\", instance=")]
+    public async Task LegacyValidationFailsTheScrapeOfAUtf8Name(string body, string error)
+    {
+        _server.Serve("/metrics", body);
+        const string legacy = "    metric_name_validation_scheme: legacy\n";
+
+        AssertDown(await NewScraper().ScrapeAsync(Target(jobYaml: legacy)), error);
+        Assert.True((await NewScraper().ScrapeAsync(Target())).Up, "utf8 (the default) keeps the name");
+        _server.Serve("/metrics", "m{a=\"1\"} 1\n");
+        Assert.True((await NewScraper().ScrapeAsync(Target(jobYaml: legacy))).Up, "legacy names pass legacy validation");
+    }
+
     private const string ThreeSeries = "a{x=\"1\"} 1\na{x=\"2\"} 2\nb 3\n";
 
     [Theory]
