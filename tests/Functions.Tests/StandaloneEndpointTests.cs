@@ -76,6 +76,27 @@ public sealed class StandaloneEndpointTests(EndToEndFixture fixture)
         Assert.Equal(3, ExpositionText.Samples(body).Count);
     }
 
+    [Fact]
+    public async Task AHundredKilobyteGetUrlAnswersLikeTheEquivalentPost()
+    {
+        // Prometheus accepts URLs up to 1 MiB; Kestrel's default request line (8 KiB) would answer 414.
+        var matches = Enumerable.Range(0, 900).Select(i => $"{{__name__=\"up\",job=\"node\",instance=~\"never-{i:D4}-{new string('x', 40)}\"}}")
+            .Append("go_goroutines").Append("{__name__=\"up\",job=\"node\"}").ToList();
+        var url = "/federate?" + string.Join("&", matches.Select(m => "match[]=" + Uri.EscapeDataString(m)));
+        Assert.True(url.Length > 100_000, $"URL of {url.Length} characters");
+
+        using var get = await fixture.App.Http.GetAsync(url);
+        var getBody = await get.Content.ReadAsStringAsync();
+        using var form = new FormUrlEncodedContent(matches.Select(m => new KeyValuePair<string, string>("match[]", m)));
+        using var post = await fixture.App.Http.PostAsync("/federate", form);
+        var postBody = await post.Content.ReadAsStringAsync();
+
+        Assert.Equal(HttpStatusCode.OK, get.StatusCode);
+        Assert.Equal(HttpStatusCode.OK, post.StatusCode);
+        Assert.Equal(3, ExpositionText.Samples(getBody).Count);
+        Assert.Equal(postBody, getBody);
+    }
+
     [Theory]
     [InlineData("-not-a-valid-metric-name", "1:1: parse error: unexpected <op:->\n")]
     [InlineData("foo-bar", "1:4: parse error: unexpected <op:->\n")]

@@ -2,7 +2,7 @@ namespace FedFunctions.Core.Storage;
 
 /// <summary>
 /// CorruptEntityException reports a stored entity that is not a well-formed snapshot of this schema. It never
-/// leaves the store: the store skips such an entity and reports it through <see cref="SnapshotStore.CorruptEntity"/>,
+/// leaves the store: the store skips such an entity and reports it through <see cref="ISnapshotStoreObserver.CorruptEntity"/>,
 /// so one bad entity affects only its own target.
 /// </summary>
 internal sealed class CorruptEntityException : Exception

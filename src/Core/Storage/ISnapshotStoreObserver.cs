@@ -15,8 +15,9 @@ public interface ISnapshotStoreObserver
     void StorageRecreated(string reason);
 
     /// <summary>
-    /// CorruptEntity is called when a read skips a stored entity that is not a well-formed snapshot (see
-    /// <see cref="SnapshotStore.CorruptEntity"/>); <paramref name="reason"/> says what is wrong with it.
+    /// CorruptEntity is called when a read skips a stored entity that is not a well-formed snapshot (another
+    /// schema, no timestamp, a missing payload chunk or blob); <paramref name="reason"/> says what is wrong with it.
+    /// The entity affects only its own target and is replaced by that target's next write.
     /// </summary>
     void CorruptEntity(TargetKey key, string reason);
 }

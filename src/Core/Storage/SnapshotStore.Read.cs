@@ -43,7 +43,7 @@ public sealed partial class SnapshotStore
     /// <summary>
     /// ReadAsync reads the full snapshots of all jobs, or of one job (one partition), following every
     /// continuation token and fetching spilled payloads from their blobs. Entities that are not well-formed
-    /// snapshots are skipped and reported through <see cref="CorruptEntity"/>.
+    /// snapshots are skipped and reported through <see cref="ISnapshotStoreObserver.CorruptEntity"/>.
     /// </summary>
     /// <exception cref="SnapshotStoreException">Storage is unreachable or failed.</exception>
     public async Task<IReadOnlyList<SnapshotRecord>> ReadAsync(string? job = null, CancellationToken cancellationToken = default)
@@ -72,7 +72,7 @@ public sealed partial class SnapshotStore
 
     /// <summary>
     /// ReadOneAsync reads the snapshot of one target, or null when none is stored or the stored entity is not a
-    /// well-formed snapshot (then reported through <see cref="CorruptEntity"/>).
+    /// well-formed snapshot (then reported through <see cref="ISnapshotStoreObserver.CorruptEntity"/>).
     /// </summary>
     /// <exception cref="SnapshotStoreException">Storage is unreachable or failed.</exception>
     public async Task<SnapshotRecord?> ReadOneAsync(TargetKey key, CancellationToken cancellationToken = default)

@@ -56,23 +56,17 @@ public sealed partial class SnapshotStore
     private volatile bool _created;
 
     /// <summary>
-    /// CorruptEntity, when set, is called with the target and the reason whenever <see cref="ReadAsync"/> or
-    /// <see cref="ReadOneAsync"/> skips a stored entity that is not a well-formed snapshot (another schema, no
-    /// timestamp, a missing payload chunk, a missing blob or one of the wrong length). Such an entity affects
+    /// ReportCorrupt skips an entity that is not a well-formed snapshot (another schema, no timestamp, a missing
+    /// payload chunk, a missing blob or one of the wrong length) and tells the observer. Such an entity affects
     /// only its own target: it is listed as due by <see cref="ListVersionsAsync"/>, replaced by the next
-    /// <see cref="UpsertAsync"/> and removable by <see cref="DeleteExceptAsync"/>. The callback may run
-    /// concurrently from parallel reads and should not throw. Prefer the constructor's
-    /// <see cref="ISnapshotStoreObserver"/>, which hears the same reports; this property remains until the app uses it.
+    /// <see cref="UpsertAsync"/> and removable by <see cref="DeleteExceptAsync"/>.
     /// </summary>
-    public Action<TargetKey, string>? CorruptEntity { get; set; }
-
     private void ReportCorrupt(TableEntity entity, CorruptEntityException ex)
     {
         // Cache the entity's ETag as the oldest possible version, so the next write replaces it in one request.
         Remember(entity.PartitionKey, entity.RowKey, entity.ETag, CorruptTimestamp, SnapshotEntity.BlobOf(entity));
         var key = SnapshotEntity.KeyOf(entity);
         _observer?.CorruptEntity(key, ex.Message);
-        CorruptEntity?.Invoke(key, ex.Message);
     }
 
     /// <summary>CorruptTimestamp is the cached version of an entity that cannot be read: older than any scrape.</summary>

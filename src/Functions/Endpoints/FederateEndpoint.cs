@@ -85,7 +85,9 @@ internal static class FederateEndpoint
         var storageStarted = Stopwatch.GetTimestamp();
         try
         {
-            families = await federation.QueryAsync(selectors, context.RequestAborted);
+            // Answer within the federating server's scrape timeout when it says it; else the configured budget.
+            var budget = FederationBudget.FromScrapeTimeoutHeader(request.Headers[FederationBudget.HeaderName]);
+            families = await federation.QueryAsync(selectors, budget, context.RequestAborted);
         }
         catch (SnapshotStoreException ex)
         {

@@ -1,4 +1,5 @@
 using FedFunctions.Core.Configuration;
+using FedFunctions.Core.Federation;
 using FedFunctions.Core.Scheduling;
 
 namespace FedFunctions.Functions.Hosting;
@@ -28,6 +29,36 @@ public sealed record AppSettings
     /// </summary>
     public TimeSpan CacheRefresh { get; init; } = TimeSpan.FromSeconds(1);
 
+    /// <summary>
+    /// How long one <c>/federate</c> request may wait for storage before it answers 503
+    /// (<c>Federation__StorageBudget</c>, default 5s); Prometheus' <c>X-Prometheus-Scrape-Timeout-Seconds</c> can shorten it.
+    /// </summary>
+    public TimeSpan StorageBudget { get; init; } = SnapshotCache.DefaultReadBudget;
+
+    /// <summary>How long one scrape run may take (<c>Federation__ScrapeRunBudget</c>); null: derived from the schedule (<see cref="RunBudgetAt"/>).</summary>
+    public TimeSpan? ScrapeRunBudget { get; init; }
+
+    /// <summary>MaxDerivedRunBudget (4 min) keeps a derived run budget under the host's 5 min <c>functionTimeout</c>.</summary>
+    public static readonly TimeSpan MaxDerivedRunBudget = TimeSpan.FromMinutes(4);
+
+    /// <summary>MinDerivedRunBudget (1 s) is the least derived run budget, for schedules firing more than once a second.</summary>
+    public static readonly TimeSpan MinDerivedRunBudget = TimeSpan.FromSeconds(1);
+
+    /// <summary>
+    /// RunBudgetAt is the budget of a scrape run starting at <paramref name="now"/>: <see cref="ScrapeRunBudget"/> when
+    /// set, else 80% of the schedule's interval after <paramref name="now"/> (the time between its next two occurrences),
+    /// between <see cref="MinDerivedRunBudget"/> and <see cref="MaxDerivedRunBudget"/>, so a run ends well before the next tick.
+    /// </summary>
+    public TimeSpan RunBudgetAt(DateTimeOffset now)
+    {
+        if (ScrapeRunBudget is { } configured) return configured;
+        var next = Schedule.GetNextOccurrence(now);
+        var after = next is null ? null : Schedule.GetNextOccurrence(next.Value);
+        if (after is null) return MaxDerivedRunBudget; // no next tick to end before
+        var budget = (after.Value - next!.Value) * 0.8;
+        return budget < MinDerivedRunBudget ? MinDerivedRunBudget : budget > MaxDerivedRunBudget ? MaxDerivedRunBudget : budget;
+    }
+
     /// <summary>How many targets are scraped at once (<c>Federation__MaxConcurrency</c>, default 32).</summary>
     public int MaxConcurrency { get; init; } = 32;
 
@@ -54,13 +85,9 @@ public sealed record AppSettings
             throw new ConfigException($"setting ScrapeSchedule: {ex.Message}");
         }
 
-        var lookback = TimeSpan.FromMinutes(5);
-        if (Get(getSetting, "Federation__LookbackDelta") is { } lookbackText)
-        {
-            lookback = PrometheusDuration.TryParse(lookbackText, out var parsed) && parsed > TimeSpan.Zero
-                ? parsed
-                : throw new ConfigException($"setting Federation__LookbackDelta: \"{lookbackText}\" is not a positive duration such as 5m");
-        }
+        var lookback = PositiveDuration(getSetting, "Federation__LookbackDelta", "5m") ?? TimeSpan.FromMinutes(5);
+        var storageBudget = PositiveDuration(getSetting, "Federation__StorageBudget", "5s") ?? SnapshotCache.DefaultReadBudget;
+        var runBudget = PositiveDuration(getSetting, "Federation__ScrapeRunBudget", "10s");
 
         var cacheRefresh = TimeSpan.FromSeconds(1);
         if (Get(getSetting, "Federation__CacheRefresh") is { } refreshText)
@@ -92,9 +119,20 @@ public sealed record AppSettings
             Schedule = schedule,
             ScheduleText = scheduleText,
             LookbackDelta = lookback,
+            StorageBudget = storageBudget,
+            ScrapeRunBudget = runBudget,
             CacheRefresh = cacheRefresh,
             MaxConcurrency = concurrency,
         };
+    }
+
+    /// <summary>Reads an optional positive Prometheus duration; null when the setting is absent.</summary>
+    private static TimeSpan? PositiveDuration(Func<string, string?> getSetting, string name, string example)
+    {
+        if (Get(getSetting, name) is not { } text) return null;
+        return PrometheusDuration.TryParse(text, out var parsed) && parsed > TimeSpan.Zero
+            ? parsed
+            : throw new ConfigException($"setting {name}: \"{text}\" is not a positive duration such as {example}");
     }
 
     private static string? Get(Func<string, string?> getSetting, string name)

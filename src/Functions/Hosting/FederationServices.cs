@@ -13,6 +13,9 @@ namespace FedFunctions.Functions.Hosting;
 /// </summary>
 internal static class FederationServices
 {
+    /// <summary>ShutdownTimeout (15 s) covers <see cref="ScrapeRunner.StopGrace"/> and in-flight requests, under the usual 30 s before a kill.</summary>
+    public static readonly TimeSpan ShutdownTimeout = TimeSpan.FromSeconds(15);
+
     /// <summary>Reads the settings and the scrape configuration and registers the services.</summary>
     /// <exception cref="ConfigException">A setting or the scrape configuration is invalid.</exception>
     public static IServiceCollection AddFederation(this IServiceCollection services, Func<string, string?> getSetting)
@@ -20,10 +23,11 @@ internal static class FederationServices
         ArgumentNullException.ThrowIfNull(getSetting);
         var settings = AppSettings.Read(getSetting);
         var config = FederationConfig.Load(settings.ConfigPath);
-        SnapshotStore store;
+        var storeOptions = new SnapshotStoreOptions { TableName = settings.SnapshotTable, ContainerName = settings.SnapshotContainer };
         try
         {
-            store = SnapshotStore.FromSettings(getSetting, new SnapshotStoreOptions { TableName = settings.SnapshotTable, ContainerName = settings.SnapshotContainer });
+            // Built once here only to check the settings: wrong storage settings stop the app at start-up.
+            _ = SnapshotStore.FromSettings(getSetting, storeOptions);
         }
         catch (Exception ex) when (ex is InvalidOperationException or ArgumentException)
         {
@@ -31,16 +35,19 @@ internal static class FederationServices
             throw new ConfigException(ex.Message, ex);
         }
 
+        // A stopping host gives a scrape run its grace period and in-flight requests time to complete.
+        services.Configure<HostOptions>(o => o.ShutdownTimeout = ShutdownTimeout);
         services.AddSingleton(settings);
         services.AddSingleton(config);
-        services.AddSingleton(store);
         services.AddSingleton(TimeProvider.System);
         services.AddSingleton<AppMetrics>();
+        services.AddSingleton<StorageMonitor>();
+        services.AddSingleton(sp => SnapshotStore.FromSettings(getSetting, storeOptions, sp.GetRequiredService<StorageMonitor>()));
         services.AddSingleton(_ => new Scraper(Scraper.CreateHttpClient(), new ScraperOptions { MaxConcurrency = settings.MaxConcurrency }));
         services.AddSingleton(sp =>
         {
             var metrics = sp.GetRequiredService<AppMetrics>();
-            return new ScrapeCycle(config, sp.GetRequiredService<Scraper>(), store, settings.MaxConcurrency)
+            return new ScrapeCycle(config, sp.GetRequiredService<Scraper>(), sp.GetRequiredService<SnapshotStore>(), settings.MaxConcurrency)
             {
                 SnapshotScraped = snapshot =>
                 {
@@ -54,13 +61,8 @@ internal static class FederationServices
         {
             var metrics = sp.GetRequiredService<AppMetrics>();
             var logger = sp.GetRequiredService<ILogger<SnapshotCache>>();
-            // Malformed entities (storage level) and undecodable payloads (codec level) both skip one target.
-            store.CorruptEntity = (key, reason) =>
-            {
-                metrics.CorruptSnapshots.Inc();
-                logger.LogError("skipping unreadable snapshot entity of {Job}/{Target}: {Reason}", key.Job, key.TargetId, reason);
-            };
-            return new SnapshotCache(store, settings.CacheRefresh)
+            // Malformed entities (storage level, StorageMonitor) and undecodable payloads (codec level) both skip one target.
+            return new SnapshotCache(sp.GetRequiredService<SnapshotStore>(), settings.CacheRefresh, sp.GetRequiredService<TimeProvider>(), settings.StorageBudget)
             {
                 CorruptSnapshot = (key, ex) =>
                 {

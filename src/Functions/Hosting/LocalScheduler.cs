@@ -6,6 +6,7 @@ namespace FedFunctions.Functions.Hosting;
 /// LocalScheduler fires the scrape cycle on the <c>ScrapeSchedule</c> NCRONTAB when the app runs outside
 /// the Functions host (under the host, the timer trigger does this). Runs are awaited one after another,
 /// so they never overlap; an occurrence missed while a run was still going is skipped, as the timer does.
+/// When the app stops, a run in progress ends within <see cref="ScrapeRunner.StopGrace"/>.
 /// </summary>
 internal sealed class LocalScheduler(AppSettings settings, ScrapeRunner runner, TimeProvider time, ILogger<LocalScheduler> logger) : BackgroundService
 {
@@ -25,7 +26,8 @@ internal sealed class LocalScheduler(AppSettings settings, ScrapeRunner runner, 
             try
             {
                 await Task.Delay(next.Value - now, time, stoppingToken);
-                await runner.RunAsync("schedule", stoppingToken);
+                // Not stoppingToken: that is cancelled at once on stop, and the runner gives a run its grace period.
+                await runner.RunAsync("schedule", CancellationToken.None);
             }
             catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
             {

@@ -20,6 +20,8 @@ internal sealed record ScrapeSummary(
     int SnapshotsWritten,
     long SeriesWritten,
     int TargetsDeleted,
+    int TargetsSkipped,
+    string? Interruption,
     double DurationSeconds,
     IReadOnlyList<string> ScrapeErrors)
 {
@@ -34,6 +36,8 @@ internal sealed record ScrapeSummary(
         result.SnapshotsWritten,
         result.SeriesWritten,
         result.TargetsDeleted,
+        result.TargetsSkipped,
+        result.Interruption,
         Math.Round(result.Duration.TotalSeconds, 3),
         result.ScrapeErrors.Take(MaxErrors).ToList());
 }

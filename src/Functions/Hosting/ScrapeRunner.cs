@@ -7,23 +7,35 @@ namespace FedFunctions.Functions.Hosting;
 
 /// <summary>
 /// ScrapeRunner runs the scrape cycle for every trigger (the host's timer, the local scheduler,
-/// <c>POST /-/scrape</c>), records the app's metrics and logs a summary line.
+/// <c>POST /-/scrape</c>) within its run budget (<see cref="AppSettings.RunBudgetAt"/>), records the app's
+/// metrics and logs a summary line. When the app stops, a run in progress gets <see cref="StopGrace"/> to
+/// finish; then it stops, and targets not written by then keep their previous snapshot.
 /// </summary>
-public sealed class ScrapeRunner(ScrapeCycle cycle, SnapshotCache cache, AppMetrics metrics, ILogger<ScrapeRunner> logger)
+public sealed class ScrapeRunner(
+    ScrapeCycle cycle, SnapshotCache cache, AppSettings settings, TimeProvider time,
+    IHostApplicationLifetime lifetime, AppMetrics metrics, ILogger<ScrapeRunner> logger)
 {
-    /// <summary>Runs one cycle; <paramref name="trigger"/> names who asked, for the log.</summary>
+    /// <summary>StopGrace (5 s) is how long a run in progress may go on once the app is stopping.</summary>
+    public static readonly TimeSpan StopGrace = TimeSpan.FromSeconds(5);
+
+    /// <summary>
+    /// Runs one cycle; <paramref name="trigger"/> names who asked, for the log. Returns normally when the run
+    /// ran out of its budget or was stopped (<see cref="ScrapeCycleResult.Interruption"/> says which).
+    /// </summary>
     /// <exception cref="SnapshotStoreException">Storage could not be read at all.</exception>
     public async Task<ScrapeCycleResult> RunAsync(string trigger, CancellationToken cancellationToken)
     {
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        using var stopping = lifetime.ApplicationStopping.Register(() => stop.CancelAfter(StopGrace));
         try
         {
-            var result = await cycle.RunAsync(cancellationToken);
+            var result = await cycle.RunAsync(settings.RunBudgetAt(time.GetUtcNow()), stop.Token);
             cache.Invalidate(); // what this instance just stored is served at once
-            metrics.Cycles.Inc(result.Succeeded ? "success" : "storage_error");
+            metrics.Cycles.Inc(result.Succeeded ? "success" : result.Interruption is not null ? "interrupted" : "storage_error");
             metrics.CycleDuration.Observe(result.Duration.TotalSeconds);
             metrics.SnapshotsWritten.Inc(by: result.SnapshotsWritten);
             if (result.Succeeded) logger.LogInformation("{Trigger}: {Summary}", trigger, result);
-            else logger.LogError("{Trigger}: {Summary}; first storage error: {Error}", trigger, result, result.StorageErrors[0]);
+            else logger.LogError("{Trigger}: {Summary}; {Error}", trigger, result, ErrorOf(result));
             return result;
         }
         catch (SnapshotStoreException ex)
@@ -43,12 +55,17 @@ public sealed class ScrapeRunner(ScrapeCycle cycle, SnapshotCache cache, AppMetr
         try
         {
             var result = await RunAsync(trigger, cancellationToken);
-            var summary = ScrapeSummary.From(result);
-            return result.Succeeded ? new ScrapeOutcome(summary, null) : new ScrapeOutcome(summary, "storage failed: " + result.StorageErrors[0]);
+            return new ScrapeOutcome(ScrapeSummary.From(result), result.Succeeded ? null : ErrorOf(result));
         }
         catch (SnapshotStoreException ex)
         {
             return new ScrapeOutcome(null, ex.Message); // the message already says "storage unreachable: ..."
         }
     }
+
+    /// <summary>Why a run failed: its first storage error, else its interruption.</summary>
+    private static string ErrorOf(ScrapeCycleResult result) =>
+        result.StorageErrors.Count > 0
+            ? "storage failed: " + result.StorageErrors[0]
+            : $"scrape run {result.Interruption}: {result.TargetsSkipped} targets skipped, they keep their previous snapshot";
 }

@@ -1,3 +1,4 @@
+using Microsoft.AspNetCore.Hosting;
 using FedFunctions.Functions.Endpoints;
 
 namespace FedFunctions.Functions.Hosting;
@@ -10,6 +11,9 @@ namespace FedFunctions.Functions.Hosting;
 /// </summary>
 internal static class StandaloneApp
 {
+    /// <summary>MaxRequestLine (1 MiB) is the longest request line served, the whole URL included.</summary>
+    public const int MaxRequestLine = 1024 * 1024;
+
     /// <summary>Builds the app without starting it (tests start it on a free port).</summary>
     /// <exception cref="Core.Configuration.ConfigException">A setting or the scrape configuration is invalid.</exception>
     public static WebApplication Build(string[] args, Func<string, string?> getSetting)
@@ -23,6 +27,15 @@ internal static class StandaloneApp
             o.UseUtcTimestamp = true;
         });
         builder.Logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
+        builder.WebHost.ConfigureKestrel(o =>
+        {
+            // Prometheus accepts URLs up to 1 MiB (Go's header limit), so a GET /federate with many match[] fits too;
+            // the request line counts against the header total, and a connection must be able to buffer the headers
+            // whole, so both grow with it. Form bodies keep their own limits (FederateEndpoint).
+            o.Limits.MaxRequestLineSize = MaxRequestLine;
+            o.Limits.MaxRequestHeadersTotalSize = MaxRequestLine + 64 * 1024;
+            o.Limits.MaxRequestBufferSize = MaxRequestLine + 64 * 1024;
+        });
         builder.Services.AddFederation(getSetting);
         builder.Services.AddHostedService<LocalScheduler>();
 

@@ -20,6 +20,7 @@ public sealed class AppMetrics
     internal readonly Histogram FederateDuration = new("fedfunctions_federate_request_duration_seconds", "Duration of federate requests.", Histogram.LatencyBounds);
     internal readonly Counter SeriesServed = new("fedfunctions_federate_series_served_total", "Series written in federate answers.");
     internal readonly Counter CorruptSnapshots = new("fedfunctions_snapshots_corrupt_total", "Stored snapshots that could not be decoded and were skipped.");
+    internal readonly Counter StorageRecreated = new("fedfunctions_storage_recreated_total", "Times the snapshot table or blob container was found missing and created again.");
 
     /// <summary>Writes every metric in text format 0.0.4.</summary>
     public void WriteTo(IBufferWriter<byte> output)
@@ -28,7 +29,7 @@ public sealed class AppMetrics
         {
             Scrapes.Collect(), ScrapeDuration.Collect(), Cycles.Collect(), CycleDuration.Collect(),
             StorageDuration.Collect(), SnapshotsWritten.Collect(), FederateRequests.Collect(),
-            FederateDuration.Collect(), SeriesServed.Collect(), CorruptSnapshots.Collect(),
+            FederateDuration.Collect(), SeriesServed.Collect(), CorruptSnapshots.Collect(), StorageRecreated.Collect(),
         };
         families.RemoveAll(f => f.Samples.Count == 0);
         families.Sort(static (a, b) => string.CompareOrdinal(a.Name, b.Name));

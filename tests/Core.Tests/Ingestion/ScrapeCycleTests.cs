@@ -35,8 +35,10 @@ public sealed class ScrapeCycleTests(AzuriteServer azurite) : IAsyncLifetime
 
     private static Scraper NewScraper() => new(Scraper.CreateHttpClient());
 
-    private FederationConfig Config(string interval, params string[] targets) => FederationConfig.Parse(
-        $"scrape_configs:\n  - job_name: app\n    scrape_interval: {interval}\n    scrape_timeout: 1s\n    static_configs:\n      - targets: [{string.Join(", ", targets.Select(t => $"'{t}'"))}]\n");
+    private FederationConfig Config(string interval, params string[] targets) => Config(interval, "1s", targets);
+
+    private FederationConfig Config(string interval, string timeout, string[] targets) => FederationConfig.Parse(
+        $"scrape_configs:\n  - job_name: app\n    scrape_interval: {interval}\n    scrape_timeout: {timeout}\n    static_configs:\n      - targets: [{string.Join(", ", targets.Select(t => $"'{t}'"))}]\n");
 
     [Fact]
     public async Task WritesOneSnapshotPerTargetAndSkipsTargetsThatAreNotDue()
@@ -80,7 +82,8 @@ public sealed class ScrapeCycleTests(AzuriteServer azurite) : IAsyncLifetime
     {
         var refused = $"127.0.0.1:{FreePort.Next()}";
         var store = NewStore();
-        var result = await new ScrapeCycle(Config("1s", _targets.HostPorts[0], refused), NewScraper(), store).RunAsync();
+        // A timeout long enough that the good target never times out under load: only the refused one fails.
+        var result = await new ScrapeCycle(Config("10s", "5s", [_targets.HostPorts[0], refused]), NewScraper(), store).RunAsync();
 
         Assert.True(result.Succeeded);
         Assert.Equal(1, result.TargetsFailed);
@@ -115,7 +118,8 @@ public sealed class ScrapeCycleTests(AzuriteServer azurite) : IAsyncLifetime
         var result = await new ScrapeCycle(config, NewScraper(), store).RunAsync(Timeout.InfiniteTimeSpan, stop.Token).WaitAsync(TimeSpan.FromSeconds(60));
 
         Assert.False(result.Succeeded);
-        Assert.Equal("stopped", result.Interruption);
+        // Under load the stop can come while the stored versions are still being listed: either way, stopped.
+        Assert.StartsWith("stopped", result.Interruption);
         Assert.Equal(2, result.TargetsSkipped);
         Assert.Equal(0, result.SnapshotsWritten);
         Assert.Empty(await store.ListVersionsAsync());

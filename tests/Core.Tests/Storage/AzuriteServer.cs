@@ -130,7 +130,8 @@ public sealed partial class AzuriteServer : IAsyncLifetime, IAsyncDisposable
         Signal(pid, signal);
     }
 
-    private static void Signal(int pid, string signal)
+    /// <summary>Signal sends <paramref name="signal"/> (e.g. <c>-TERM</c>) to process <paramref name="pid"/> with kill.</summary>
+    internal static void Signal(int pid, string signal)
     {
         using var kill = Process.Start(new ProcessStartInfo("kill") { ArgumentList = { signal, Port(pid) }, UseShellExecute = false })
             ?? throw new InvalidOperationException("could not run kill");

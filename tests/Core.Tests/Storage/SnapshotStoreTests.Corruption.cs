@@ -53,11 +53,14 @@ public sealed partial class SnapshotStoreTests
         return record.Key;
     }
 
-    private SnapshotStore NewStore(ConcurrentQueue<(TargetKey Key, string Reason)> reports)
+    private SnapshotStore NewStore(ConcurrentQueue<(TargetKey Key, string Reason)> reports) => NewStore(new CorruptReports(reports));
+
+    /// <summary>Collects what the store reports as corrupt; a re-creation is not expected here.</summary>
+    private sealed class CorruptReports(ConcurrentQueue<(TargetKey Key, string Reason)> reports) : ISnapshotStoreObserver
     {
-        var store = NewStore();
-        store.CorruptEntity = (key, reason) => reports.Enqueue((key, reason));
-        return store;
+        public void StorageRecreated(string reason) => throw new InvalidOperationException($"unexpected re-creation: {reason}");
+
+        public void CorruptEntity(TargetKey key, string reason) => reports.Enqueue((key, reason));
     }
 
     [Theory]

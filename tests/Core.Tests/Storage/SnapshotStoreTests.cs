@@ -26,13 +26,13 @@ public sealed partial class SnapshotStoreTests(AzuriteServer azurite) : IAsyncLi
     private TableServiceClient Tables => new(azurite.ConnectionString);
     private BlobContainerClient Container => new BlobServiceClient(azurite.ConnectionString).GetBlobContainerClient(_options.ContainerName);
 
-    private SnapshotStore NewStore()
+    private SnapshotStore NewStore(ISnapshotStoreObserver? observer = null)
     {
         var tableOptions = SnapshotStore.TableOptions();
         tableOptions.AddPolicy(_requests, HttpPipelinePosition.PerCall);
         var blobOptions = SnapshotStore.BlobOptions();
         blobOptions.AddPolicy(_requests, HttpPipelinePosition.PerCall);
-        return new SnapshotStore(new TableServiceClient(azurite.ConnectionString, tableOptions), new BlobServiceClient(azurite.ConnectionString, blobOptions), _options);
+        return new SnapshotStore(new TableServiceClient(azurite.ConnectionString, tableOptions), new BlobServiceClient(azurite.ConnectionString, blobOptions), _options, observer);
     }
 
     public async Task InitializeAsync() => await NewStore().EnsureCreatedAsync();
