@@ -27,7 +27,7 @@ public sealed partial class SnapshotStore
 
     private sealed record KnownVersion(ETag ETag, long ScrapeTimestampMs, string? Blob);
 
-    /// <summary>SnapshotStore creates a store over the given clients (see <see cref="FromSettings"/> for app settings).</summary>
+    /// <summary>SnapshotStore creates a store over the given clients (see <see cref="Create"/> for a <see cref="StorageConnection"/>).</summary>
     /// <param name="tables">The Table service (use <see cref="TableOptions"/>-like options: short network timeout, few retries).</param>
     /// <param name="blobs">The Blob service.</param>
     /// <param name="options">Table and container names.</param>
