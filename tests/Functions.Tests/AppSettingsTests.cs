@@ -78,10 +78,11 @@ public sealed class AppSettingsTests
     [Fact]
     public void BlankSettingsMeanTheDefault()
     {
-        var options = Federation(("Federation__LookbackDelta", ""), ("Federation__ScrapeRunBudget", " "), ("Federation__SnapshotTable", ""));
+        var options = Federation(("Federation__LookbackDelta", ""), ("Federation__ScrapeRunBudget", " "), ("Federation__SnapshotTable", ""), ("Federation__MaxConcurrency", ""));
         Assert.Equal(TimeSpan.FromMinutes(5), options.LookbackDeltaTime);
         Assert.Null(options.ScrapeRunBudgetTime);
         Assert.Equal("fedsnapshots", options.SnapshotTable);
+        Assert.Equal(32, options.MaxConcurrency);
     }
 
     [Fact]

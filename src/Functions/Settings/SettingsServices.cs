@@ -1,4 +1,3 @@
-using System.Reflection;
 using FedFunctions.Core.Configuration;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Options;
@@ -15,14 +14,12 @@ internal static class SettingsServices
     /// <summary>Registers the options, bound from <paramref name="configuration"/>, with their validators.</summary>
     public static IServiceCollection AddFederationSettings(this IServiceCollection services, IConfiguration configuration)
     {
-        ArgumentNullException.ThrowIfNull(configuration);
+        configuration = NonBlank(configuration);
         services.AddOptions<FederationOptions>()
             .Bind(configuration.GetSection(FederationOptions.Section))
-            .PostConfigure(BlankMeansDefault)
             .ValidateOnStart();
         services.AddOptions<ScheduleOptions>()
             .Bind(configuration)
-            .PostConfigure(BlankMeansDefault)
             .ValidateOnStart();
         var storage = configuration.GetSection(StorageOptions.Section);
         services.AddOptions<StorageOptions>()
@@ -55,22 +52,21 @@ internal static class SettingsServices
         catch (InvalidOperationException ex)
         {
             // The binder could not convert a value (a word where a number belongs); its message names the key.
-            throw new ConfigException("setting " + ex.Message, ex);
+            throw new ConfigException(ex.Message, ex);
         }
     }
 
     /// <summary>
-    /// BlankMeansDefault resets blank string settings to their defaults: an app setting or
-    /// <c>local.settings.json</c> value left empty means "unset", as in the sample file.
+    /// NonBlank is <paramref name="configuration"/> without its blank values, the others trimmed: an app setting or
+    /// <c>local.settings.json</c> value left empty means "unset" (the default), as in the sample file.
     /// </summary>
-    private static void BlankMeansDefault<T>(T options)
-        where T : class, new()
+    private static IConfiguration NonBlank(IConfiguration configuration)
     {
-        var defaults = new T();
-        foreach (var property in typeof(T).GetProperties(BindingFlags.Public | BindingFlags.Instance))
-        {
-            if (property.PropertyType == typeof(string) && property.CanWrite && string.IsNullOrWhiteSpace((string?)property.GetValue(options)))
-                property.SetValue(options, property.GetValue(defaults));
-        }
+        ArgumentNullException.ThrowIfNull(configuration);
+        return new ConfigurationBuilder()
+            .AddInMemoryCollection(configuration.AsEnumerable()
+                .Where(setting => !string.IsNullOrWhiteSpace(setting.Value))
+                .Select(setting => new KeyValuePair<string, string?>(setting.Key, setting.Value!.Trim())))
+            .Build();
     }
 }

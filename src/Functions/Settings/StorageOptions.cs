@@ -6,7 +6,7 @@ namespace FedFunctions.Functions.Settings;
 /// StorageOptions say where snapshots are stored, Functions-style: either a connection string as the value of
 /// <c>FederationStorage</c> itself, or identity-based access with <c>FederationStorage__tableServiceUri</c> and
 /// <c>FederationStorage__blobServiceUri</c> (<c>FederationStorage__clientId</c> picks a user-assigned identity).
-/// Neither set: the local emulator (<see cref="StorageConnection.DevelopmentStorage"/>). Blank values count as unset.
+/// Neither set: the local emulator (<see cref="StorageConnection.DevelopmentStorage"/>).
 /// </summary>
 public sealed class StorageOptions
 {

@@ -14,8 +14,8 @@ namespace FedFunctions.Core.Tests.Ingestion;
 
 /// <summary>
 /// The one concurrency knob, <see cref="ScraperOptions.MaxConcurrency"/>, bounds a scrape cycle: a loopback
-/// target counts the scrapes in flight, holding each until the bound is reached (or every scrape has arrived),
-/// so a cycle that went over the bound, or stayed under it, shows as a different maximum.
+/// target counts the scrapes in flight, holding each a while and until the bound is reached (or every scrape has
+/// arrived), so a cycle that went over the bound, or stayed under it, shows as a different maximum.
 /// </summary>
 [Collection(AzuriteCollection.Name)]
 public sealed class ScrapeCycleConcurrencyTests(AzuriteServer azurite) : IAsyncLifetime
@@ -54,8 +54,10 @@ public sealed class ScrapeCycleConcurrencyTests(AzuriteServer azurite) : IAsyncL
         }
         try
         {
-            // Hold the scrape until `bound` are in flight together, or all have arrived (the last, smaller wave); at most 5 s.
-            for (var i = 0; i < 500; i++)
+            // Hold each scrape at least 300 ms, so scrapes over the bound would overlap it, and until `bound` are in
+            // flight together (or all have arrived), so a cycle under the bound shows too; at most 5 s.
+            await Task.Delay(300, context.RequestAborted);
+            for (var i = 0; i < 470; i++)
             {
                 lock (_gate)
                 {
