@@ -108,12 +108,21 @@ public sealed class AppSettingsTests
     [InlineData("Federation__MaxConcurrency", "0", "is not a number from 1 to 1024")]
     [InlineData("Federation__MaxConcurrency", "2000", "is not a number from 1 to 1024")]
     [InlineData("Federation__CacheRefresh", "often", "is not a duration")]
-    [InlineData("Federation__SnapshotTable", "tables", "is not a valid table name")]
-    [InlineData("Federation__SnapshotContainer", "a--b", "is not a valid blob container name")]
     public void ABadValueIsRefusedNamingTheSetting(string name, string value, string problem)
     {
         var ex = Assert.Throws<ConfigException>(() => Bind((name, value)));
         Assert.StartsWith($"setting {name}: \"{value}\" {problem}", ex.Message);
+    }
+
+    [Theory]
+    [InlineData("Federation__SnapshotTable", "tables", "table")]
+    [InlineData("Federation__SnapshotTable", "1table", "table")]
+    [InlineData("Federation__SnapshotContainer", "a--b", "container")]
+    [InlineData("Federation__SnapshotContainer", "Upper", "container")]
+    public void ABadStorageNameIsRefusedNamingTheSetting(string name, string value, string kind)
+    {
+        var ex = Assert.Throws<ConfigException>(() => Bind((name, value)));
+        Assert.StartsWith($"setting {name}: invalid {kind} name \"{value}\"", ex.Message);
     }
 
     [Fact]

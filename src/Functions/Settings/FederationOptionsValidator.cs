@@ -1,11 +1,10 @@
-using System.Text.RegularExpressions;
 using FedFunctions.Core.Configuration;
 using Microsoft.Extensions.Options;
 
 namespace FedFunctions.Functions.Settings;
 
 /// <summary>FederationOptionsValidator checks <see cref="FederationOptions"/> at start; each message names the setting and says what fits.</summary>
-internal sealed partial class FederationOptionsValidator : IValidateOptions<FederationOptions>
+internal sealed class FederationOptionsValidator : IValidateOptions<FederationOptions>
 {
     private const string Prefix = FederationOptions.Section + "__";
 
@@ -22,10 +21,9 @@ internal sealed partial class FederationOptionsValidator : IValidateOptions<Fede
             errors.Add(Error(nameof(options.MaxConcurrency), options.MaxConcurrency.ToString(System.Globalization.CultureInfo.InvariantCulture), "is not a number from 1 to 1024"));
         if (string.IsNullOrWhiteSpace(options.ConfigPath))
             errors.Add(Error(nameof(options.ConfigPath), options.ConfigPath, "is empty: name the scrape configuration file"));
-        if (!TableName().IsMatch(options.SnapshotTable) || options.SnapshotTable.Equals("tables", StringComparison.OrdinalIgnoreCase))
-            errors.Add(Error(nameof(options.SnapshotTable), options.SnapshotTable, "is not a valid table name (3-63 letters and digits, starting with a letter; not \"tables\")"));
-        if (!ContainerName().IsMatch(options.SnapshotContainer))
-            errors.Add(Error(nameof(options.SnapshotContainer), options.SnapshotContainer, "is not a valid blob container name (3-63 lower-case letters, digits and single hyphens)"));
+        var store = options.StoreOptions;
+        if (store.TableNameError() is { } tableError) errors.Add($"setting {Prefix}{nameof(options.SnapshotTable)}: {tableError}");
+        if (store.ContainerNameError() is { } containerError) errors.Add($"setting {Prefix}{nameof(options.SnapshotContainer)}: {containerError}");
         return errors.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(errors);
     }
 
@@ -36,10 +34,4 @@ internal sealed partial class FederationOptionsValidator : IValidateOptions<Fede
     }
 
     private static string Error(string property, string value, string problem) => $"setting {Prefix}{property}: \"{value}\" {problem}";
-
-    [GeneratedRegex("^[A-Za-z][A-Za-z0-9]{2,62}$")]
-    private static partial Regex TableName();
-
-    [GeneratedRegex("^[a-z0-9](?!.*--)[a-z0-9-]{1,61}[a-z0-9]$")]
-    private static partial Regex ContainerName();
 }
