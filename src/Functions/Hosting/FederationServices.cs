@@ -23,7 +23,7 @@ internal static class FederationServices
     /// Registers the services, with settings bound from <paramref name="configuration"/>. Every connection is a
     /// constructor argument here: the observers (<see cref="StorageMonitor"/>, <see cref="ScrapeMonitor"/>) are
     /// how the app's metrics and logs hear about storage repairs, skipped snapshots and each scrape.
-    /// Call <see cref="SettingsServices.Check"/> on the built provider to fail on a wrong setting before start.
+    /// Call <see cref="CheckAtStart"/> on the built provider to fail on a wrong setting before start.
     /// </summary>
     public static IServiceCollection AddFederation(this IServiceCollection services, IConfiguration configuration)
     {
