@@ -6,7 +6,7 @@ namespace FedFunctions.Functions.Tests;
 
 /// <summary>
 /// AppHost runs the real app in standalone mode, in-process on a free loopback port, with settings given
-/// as a dictionary instead of environment variables, a scrape config written to a temp file, and a
+/// as an in-memory configuration over the environment, a scrape config written to a temp file, and a
 /// schedule that never fires during a test (tests run a cycle with <c>POST /-/scrape</c>).
 /// </summary>
 public sealed class AppHost : IAsyncDisposable
@@ -52,7 +52,9 @@ public sealed class AppHost : IAsyncDisposable
             foreach (var (key, value) in settings) values[key] = value;
         }
 
-        var app = StandaloneApp.Build(["--urls", "http://127.0.0.1:0"], name => values.GetValueOrDefault(name));
+        // Environment-variable names (Section__Key) as configuration keys (Section:Key).
+        var app = StandaloneApp.Build(["--urls", "http://127.0.0.1:0"],
+            values.Select(v => new KeyValuePair<string, string?>(v.Key.Replace("__", ":", StringComparison.Ordinal), v.Value)));
         await app.StartAsync();
         return new AppHost(app, directory);
     }

@@ -20,7 +20,7 @@ public sealed class GracefulStopTests
         target.Serve("/metrics", TargetResponse.Text("# TYPE stop_value gauge\nstop_value 1\n"));
         var config = Path.GetTempFileName();
         await File.WriteAllTextAsync(config, $"scrape_configs:\n  - job_name: stop\n    scrape_interval: 10s\n    scrape_timeout: 10s\n    static_configs:\n      - targets: ['{target.HostPort}']\n");
-        var store = SnapshotStore.FromSettings(name => name == "FederationStorage" ? azurite.ConnectionString : null);
+        var store = SnapshotStore.Create(StorageConnection.FromConnectionString(azurite.ConnectionString));
 
         using var process = new ManagedProcess("dotnet", [App, "--urls", $"http://127.0.0.1:{FreePort.Next()}"], Path.GetDirectoryName(App), new Dictionary<string, string>
         {

@@ -17,6 +17,7 @@ public sealed class SnapshotCache
 {
     private readonly SnapshotStore _store;
     private readonly TimeProvider _time;
+    private readonly ISnapshotCacheObserver? _observer;
     private readonly ConcurrentDictionary<TargetKey, (long ScrapeTimestampMs, IndexedSnapshot Snapshot)> _entries = new();
     private readonly ConcurrentDictionary<string, (long ListedAt, IReadOnlyList<IndexedSnapshot> Snapshots)> _recent = new(StringComparer.Ordinal);
 
@@ -25,7 +26,8 @@ public sealed class SnapshotCache
     /// <param name="refreshInterval">How long a listing of the stored versions is reused (zero: never).</param>
     /// <param name="timeProvider">The clock (tests pin it).</param>
     /// <param name="readBudget">How long one <see cref="GetAsync(IReadOnlyCollection{string}?, CancellationToken)"/> may wait for storage (null: <see cref="DefaultReadBudget"/>).</param>
-    public SnapshotCache(SnapshotStore store, TimeSpan refreshInterval = default, TimeProvider? timeProvider = null, TimeSpan? readBudget = null)
+    /// <param name="observer">Hears about skipped snapshots (null: nobody).</param>
+    public SnapshotCache(SnapshotStore store, TimeSpan refreshInterval = default, TimeProvider? timeProvider = null, TimeSpan? readBudget = null, ISnapshotCacheObserver? observer = null)
     {
         ArgumentNullException.ThrowIfNull(store);
         ArgumentOutOfRangeException.ThrowIfLessThan(refreshInterval, TimeSpan.Zero);
@@ -34,6 +36,7 @@ public sealed class SnapshotCache
         RefreshInterval = refreshInterval;
         ReadBudget = readBudget ?? DefaultReadBudget;
         _time = timeProvider ?? TimeProvider.System;
+        _observer = observer;
     }
 
     /// <summary>
@@ -171,7 +174,7 @@ public sealed class SnapshotCache
             _corruptVersions[record.Key] = record.ScrapeTimestampMs;
             _entries.TryRemove(record.Key, out _);
             Interlocked.Increment(ref _corrupt);
-            CorruptSnapshot?.Invoke(record.Key, ex);
+            _observer?.CorruptSnapshot(record.Key, ex);
             return;
         }
         var entry = (record.ScrapeTimestampMs, new IndexedSnapshot(decoded));
@@ -185,7 +188,4 @@ public sealed class SnapshotCache
 
     /// <summary>How many stored snapshots could not be decoded (and were skipped).</summary>
     public long CorruptSnapshots => Interlocked.Read(ref _corrupt);
-
-    /// <summary>Called when a stored snapshot cannot be decoded.</summary>
-    public Action<TargetKey, Exception>? CorruptSnapshot { get; set; }
 }

@@ -20,25 +20,29 @@ public sealed class ScrapeCycle
     private readonly Scraper _scraper;
     private readonly SnapshotStore _store;
     private readonly TimeProvider _time;
-    private readonly int _maxConcurrency;
+    private readonly IScrapeCycleObserver? _observer;
     private readonly SemaphoreSlim _oneAtATime = new(1, 1);
 
-    /// <summary>Creates a cycle over <paramref name="config"/>'s targets.</summary>
-    public ScrapeCycle(FederationConfig config, Scraper scraper, SnapshotStore store, int maxConcurrency = 32, TimeProvider? timeProvider = null)
+    /// <summary>
+    /// Creates a cycle over <paramref name="config"/>'s targets; at most <see cref="ScraperOptions.MaxConcurrency"/>
+    /// of <paramref name="scraper"/> are scraped at once.
+    /// </summary>
+    /// <param name="config">The scrape configuration.</param>
+    /// <param name="scraper">Scrapes one target; its options bound the concurrency.</param>
+    /// <param name="store">Where the snapshots go.</param>
+    /// <param name="observer">Hears about each scraped target (null: nobody).</param>
+    /// <param name="timeProvider">The clock (tests pin it).</param>
+    public ScrapeCycle(FederationConfig config, Scraper scraper, SnapshotStore store, IScrapeCycleObserver? observer = null, TimeProvider? timeProvider = null)
     {
         ArgumentNullException.ThrowIfNull(config);
         ArgumentNullException.ThrowIfNull(scraper);
         ArgumentNullException.ThrowIfNull(store);
-        ArgumentOutOfRangeException.ThrowIfLessThan(maxConcurrency, 1);
         _config = config;
         _scraper = scraper;
         _store = store;
-        _maxConcurrency = maxConcurrency;
+        _observer = observer;
         _time = timeProvider ?? TimeProvider.System;
     }
-
-    /// <summary>Observes each stored snapshot (for self-monitoring); called concurrently.</summary>
-    public Action<TargetSnapshot>? SnapshotScraped { get; set; }
 
     /// <summary>
     /// Runs one cycle with no time limit. Target failures are recorded in the result; storage failures too,
@@ -141,7 +145,7 @@ public sealed class ScrapeCycle
         long series = 0;
 
         // Not cancelled through ParallelOptions: every due target is visited, so those left when time runs out are counted.
-        await Parallel.ForEachAsync(due, new ParallelOptions { MaxDegreeOfParallelism = _maxConcurrency },
+        await Parallel.ForEachAsync(due, new ParallelOptions { MaxDegreeOfParallelism = _scraper.MaxConcurrency },
             async (item, _) =>
             {
                 var ct = token;
@@ -159,7 +163,7 @@ public sealed class ScrapeCycle
                         Interlocked.Increment(ref failed);
                         scrapeErrors.Add($"{where}: {snapshot.Error}");
                     }
-                    SnapshotScraped?.Invoke(snapshot);
+                    _observer?.SnapshotScraped(snapshot);
 
                     var record = new SnapshotRecord(item.Key, snapshot.ScrapeTimestampMs, snapshot.Up, snapshot.TargetLabels.ToString(), SnapshotCodec.Encode(snapshot));
                     if (await _store.UpsertAsync(record, ct).ConfigureAwait(false))

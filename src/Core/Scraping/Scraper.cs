@@ -76,6 +76,9 @@ public sealed partial class Scraper
         ArgumentNullException.ThrowIfNull(_options.TimeProvider, "options.TimeProvider");
     }
 
+    /// <summary>MaxConcurrency is how many targets are scraped at once, by <see cref="ScrapeAllAsync"/> and by a scrape cycle (<see cref="ScraperOptions.MaxConcurrency"/>).</summary>
+    public int MaxConcurrency => _options.MaxConcurrency;
+
     /// <summary>
     /// CreateHttpClient builds a client to share across scrapes: pooled connections, gzip decompression,
     /// no cookies, redirects followed or not (one client per setting, never one per scrape), and no

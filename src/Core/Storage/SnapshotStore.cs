@@ -1,5 +1,4 @@
 using System.Collections.Concurrent;
-using System.Text.RegularExpressions;
 using Azure;
 using Azure.Data.Tables;
 using Azure.Storage.Blobs;
@@ -27,7 +26,7 @@ public sealed partial class SnapshotStore
 
     private sealed record KnownVersion(ETag ETag, long ScrapeTimestampMs, string? Blob);
 
-    /// <summary>SnapshotStore creates a store over the given clients (see <see cref="FromSettings"/> for app settings).</summary>
+    /// <summary>SnapshotStore creates a store over the given clients (see <see cref="Create"/> for a <see cref="StorageConnection"/>).</summary>
     /// <param name="tables">The Table service (use <see cref="TableOptions"/>-like options: short network timeout, few retries).</param>
     /// <param name="blobs">The Blob service.</param>
     /// <param name="options">Table and container names.</param>
@@ -38,20 +37,13 @@ public sealed partial class SnapshotStore
         ArgumentNullException.ThrowIfNull(tables);
         ArgumentNullException.ThrowIfNull(blobs);
         options ??= new SnapshotStoreOptions();
-        if (options.TableName is null || !TableNameRegex().IsMatch(options.TableName) || options.TableName.Equals("tables", StringComparison.OrdinalIgnoreCase))
-            throw new ArgumentException($"invalid table name \"{options.TableName}\": use 3-63 letters and digits, starting with a letter (not \"tables\")", nameof(options));
-        if (options.ContainerName is null || !ContainerNameRegex().IsMatch(options.ContainerName) || options.ContainerName.Contains("--", StringComparison.Ordinal))
-            throw new ArgumentException($"invalid container name \"{options.ContainerName}\": use 3-63 lower-case letters, digits and single hyphens, starting and ending with a letter or digit", nameof(options));
+        if (options.TableNameError() is { } tableError) throw new ArgumentException(tableError, nameof(options));
+        if (options.ContainerNameError() is { } containerError) throw new ArgumentException(containerError, nameof(options));
         _table = tables.GetTableClient(options.TableName);
         _container = blobs.GetBlobContainerClient(options.ContainerName);
         _observer = observer;
     }
 
-    [GeneratedRegex("^[A-Za-z][A-Za-z0-9]{2,62}$")]
-    private static partial Regex TableNameRegex();
-
-    [GeneratedRegex("^[a-z0-9][a-z0-9-]{1,61}[a-z0-9]$")]
-    private static partial Regex ContainerNameRegex();
 
     private volatile bool _created;
 

@@ -8,14 +8,17 @@ namespace FedFunctions.Functions.Hosting;
 /// </summary>
 internal static class FederationApp
 {
-    /// <summary>Builds and runs the app until shutdown; returns the process exit code.</summary>
+    /// <summary>
+    /// Builds and runs the app until shutdown; returns the process exit code. <paramref name="getSetting"/> only
+    /// tells the hosting mode; the settings themselves are read through .NET configuration.
+    /// </summary>
     public static int Run(string[] args, Func<string, string?> getSetting)
     {
         var underHost = HostingMode.StartedByFunctionsHost(args, getSetting);
         IHost app;
         try
         {
-            app = underHost ? WorkerApp.Build(args, getSetting) : StandaloneApp.Build(args, getSetting);
+            app = underHost ? WorkerApp.Build(args) : StandaloneApp.Build(args);
         }
         catch (ConfigException ex)
         {

@@ -4,6 +4,9 @@ using FedFunctions.Core.Ingestion;
 using FedFunctions.Core.Scraping;
 using FedFunctions.Core.Storage;
 using FedFunctions.Functions.Monitoring;
+using FedFunctions.Functions.Settings;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.Options;
 
 namespace FedFunctions.Functions.Hosting;
 
@@ -16,65 +19,60 @@ internal static class FederationServices
     /// <summary>ShutdownTimeout (15 s) covers <see cref="ScrapeRunner.StopGrace"/> and in-flight requests, under the usual 30 s before a kill.</summary>
     public static readonly TimeSpan ShutdownTimeout = TimeSpan.FromSeconds(15);
 
-    /// <summary>Reads the settings and the scrape configuration and registers the services.</summary>
-    /// <exception cref="ConfigException">A setting or the scrape configuration is invalid.</exception>
-    public static IServiceCollection AddFederation(this IServiceCollection services, Func<string, string?> getSetting)
+    /// <summary>
+    /// Registers the services, with settings bound from <paramref name="configuration"/>. Every connection is a
+    /// constructor argument here: the observers (<see cref="StorageMonitor"/>, <see cref="ScrapeMonitor"/>) are
+    /// how the app's metrics and logs hear about storage repairs, skipped snapshots and each scrape.
+    /// Call <see cref="CheckAtStart"/> on the built provider to fail on a wrong setting before start.
+    /// </summary>
+    public static IServiceCollection AddFederation(this IServiceCollection services, IConfiguration configuration)
     {
-        ArgumentNullException.ThrowIfNull(getSetting);
-        var settings = AppSettings.Read(getSetting);
-        var config = FederationConfig.Load(settings.ConfigPath);
-        var storeOptions = new SnapshotStoreOptions { TableName = settings.SnapshotTable, ContainerName = settings.SnapshotContainer };
-        try
-        {
-            // Built once here only to check the settings: wrong storage settings stop the app at start-up.
-            _ = SnapshotStore.FromSettings(getSetting, storeOptions);
-        }
-        catch (Exception ex) when (ex is InvalidOperationException or ArgumentException)
-        {
-            // Wrong storage settings are a configuration mistake: stop at start-up and say which setting.
-            throw new ConfigException(ex.Message, ex);
-        }
-
+        services.AddFederationSettings(configuration);
         // A stopping host gives a scrape run its grace period and in-flight requests time to complete.
         services.Configure<HostOptions>(o => o.ShutdownTimeout = ShutdownTimeout);
-        services.AddSingleton(settings);
-        services.AddSingleton(config);
+        services.AddSingleton(sp => FederationConfig.Load(Settings(sp).ConfigPath));
+        services.AddSingleton<RunSchedule>();
         services.AddSingleton(TimeProvider.System);
         services.AddSingleton<AppMetrics>();
         services.AddSingleton<StorageMonitor>();
-        services.AddSingleton(sp => SnapshotStore.FromSettings(getSetting, storeOptions, sp.GetRequiredService<StorageMonitor>()));
-        services.AddSingleton(_ => new Scraper(Scraper.CreateHttpClient(), new ScraperOptions { MaxConcurrency = settings.MaxConcurrency }));
-        services.AddSingleton(sp =>
-        {
-            var metrics = sp.GetRequiredService<AppMetrics>();
-            return new ScrapeCycle(config, sp.GetRequiredService<Scraper>(), sp.GetRequiredService<SnapshotStore>(), settings.MaxConcurrency)
-            {
-                SnapshotScraped = snapshot =>
-                {
-                    metrics.Scrapes.Inc(snapshot.Up ? "success" : "failure");
-                    metrics.ScrapeDuration.Observe(snapshot.DurationSeconds);
-                },
-            };
-        });
+        services.AddSingleton<ScrapeMonitor>();
+        services.AddSingleton(sp => SnapshotStore.Create(
+            sp.GetRequiredService<IOptions<StorageOptions>>().Value.Connection,
+            Settings(sp).StoreOptions,
+            observer: sp.GetRequiredService<StorageMonitor>()));
+        services.AddSingleton(sp => new Scraper(Scraper.CreateHttpClient(), new ScraperOptions { MaxConcurrency = Settings(sp).MaxConcurrency }));
+        services.AddSingleton(sp => new ScrapeCycle(
+            sp.GetRequiredService<FederationConfig>(),
+            sp.GetRequiredService<Scraper>(),
+            sp.GetRequiredService<SnapshotStore>(),
+            observer: sp.GetRequiredService<ScrapeMonitor>()));
         services.AddSingleton<ScrapeRunner>();
-        services.AddSingleton(sp =>
-        {
-            var metrics = sp.GetRequiredService<AppMetrics>();
-            var logger = sp.GetRequiredService<ILogger<SnapshotCache>>();
-            // Malformed entities (storage level, StorageMonitor) and undecodable payloads (codec level) both skip one target.
-            return new SnapshotCache(sp.GetRequiredService<SnapshotStore>(), settings.CacheRefresh, sp.GetRequiredService<TimeProvider>(), settings.StorageBudget)
-            {
-                CorruptSnapshot = (key, ex) =>
-                {
-                    metrics.CorruptSnapshots.Inc();
-                    logger.LogError("skipping unreadable snapshot of {Job}/{Target}: {Error}", key.Job, key.TargetId, ex.Message);
-                },
-            };
-        });
-        services.AddSingleton(sp => new FederationService(sp.GetRequiredService<SnapshotCache>(), config, settings.LookbackDelta));
+        services.AddSingleton(sp => new SnapshotCache(
+            sp.GetRequiredService<SnapshotStore>(),
+            Settings(sp).CacheRefreshTime,
+            sp.GetRequiredService<TimeProvider>(),
+            Settings(sp).StorageBudgetTime,
+            observer: sp.GetRequiredService<StorageMonitor>()));
+        services.AddSingleton(sp => new FederationService(
+            sp.GetRequiredService<SnapshotCache>(),
+            sp.GetRequiredService<FederationConfig>(),
+            Settings(sp).LookbackDeltaTime));
         services.AddHostedService<StorageSetup>();
         return services;
     }
+
+    /// <summary>
+    /// CheckAtStart reads every setting and the scrape configuration now, so a mistake stops the app before it
+    /// listens or schedules anything, with a message naming the setting (or the config key and line).
+    /// </summary>
+    /// <exception cref="ConfigException">A setting or the scrape configuration is invalid.</exception>
+    public static void CheckAtStart(IServiceProvider services)
+    {
+        SettingsServices.Check(services);
+        _ = services.GetRequiredService<FederationConfig>();
+    }
+
+    private static FederationOptions Settings(IServiceProvider services) => services.GetRequiredService<IOptions<FederationOptions>>().Value;
 
     /// <summary>Creates the table and container at start, off the start-up path (never awaited by it).</summary>
     private sealed class StorageSetup(SnapshotStore store, ILogger<StorageSetup> logger) : IHostedService

@@ -8,18 +8,18 @@ namespace FedFunctions.Functions.Hosting;
 /// so they never overlap; an occurrence missed while a run was still going is skipped, as the timer does.
 /// When the app stops, a run in progress ends within <see cref="ScrapeRunner.StopGrace"/>.
 /// </summary>
-internal sealed class LocalScheduler(AppSettings settings, ScrapeRunner runner, TimeProvider time, ILogger<LocalScheduler> logger) : BackgroundService
+internal sealed class LocalScheduler(RunSchedule schedule, ScrapeRunner runner, TimeProvider time, ILogger<LocalScheduler> logger) : BackgroundService
 {
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        logger.LogInformation("local scheduler: scraping on \"{Schedule}\" (UTC)", settings.ScheduleText);
+        logger.LogInformation("local scheduler: scraping on \"{Schedule}\" (UTC)", schedule.Text);
         while (!stoppingToken.IsCancellationRequested)
         {
             var now = time.GetUtcNow();
-            var next = settings.Schedule.GetNextOccurrence(now);
+            var next = schedule.Schedule.GetNextOccurrence(now);
             if (next is null)
             {
-                logger.LogWarning("local scheduler: schedule \"{Schedule}\" has no next occurrence; stopping", settings.ScheduleText);
+                logger.LogWarning("local scheduler: schedule \"{Schedule}\" has no next occurrence; stopping", schedule.Text);
                 return;
             }
 

@@ -7,12 +7,12 @@ namespace FedFunctions.Functions.Hosting;
 
 /// <summary>
 /// ScrapeRunner runs the scrape cycle for every trigger (the host's timer, the local scheduler,
-/// <c>POST /-/scrape</c>) within its run budget (<see cref="AppSettings.RunBudgetAt"/>), records the app's
+/// <c>POST /-/scrape</c>) within its run budget (<see cref="RunSchedule.RunBudgetAt"/>), records the app's
 /// metrics and logs a summary line. When the app stops, a run in progress gets <see cref="StopGrace"/> to
 /// finish; then it stops, and targets not written by then keep their previous snapshot.
 /// </summary>
 public sealed class ScrapeRunner(
-    ScrapeCycle cycle, SnapshotCache cache, AppSettings settings, TimeProvider time,
+    ScrapeCycle cycle, SnapshotCache cache, RunSchedule schedule, TimeProvider time,
     IHostApplicationLifetime lifetime, AppMetrics metrics, ILogger<ScrapeRunner> logger)
 {
     /// <summary>StopGrace (5 s) is how long a run in progress may go on once the app is stopping.</summary>
@@ -29,7 +29,7 @@ public sealed class ScrapeRunner(
         using var stopping = lifetime.ApplicationStopping.Register(() => stop.CancelAfter(StopGrace));
         try
         {
-            var result = await cycle.RunAsync(settings.RunBudgetAt(time.GetUtcNow()), stop.Token);
+            var result = await cycle.RunAsync(schedule.RunBudgetAt(time.GetUtcNow()), stop.Token);
             cache.Invalidate(); // what this instance just stored is served at once
             metrics.Cycles.Inc(result.Succeeded ? "success" : result.Interruption is not null ? "interrupted" : "storage_error");
             metrics.CycleDuration.Observe(result.Duration.TotalSeconds);

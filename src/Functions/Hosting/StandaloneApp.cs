@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.Hosting;
 using FedFunctions.Functions.Endpoints;
+using Microsoft.Extensions.Configuration;
 
 namespace FedFunctions.Functions.Hosting;
 
@@ -14,11 +15,15 @@ internal static class StandaloneApp
     /// <summary>MaxRequestLine (1 MiB) is the longest request line served, the whole URL included.</summary>
     public const int MaxRequestLine = 1024 * 1024;
 
-    /// <summary>Builds the app without starting it (tests start it on a free port).</summary>
+    /// <summary>
+    /// Builds the app without starting it (tests start it on a free port). Settings come from the environment
+    /// and <paramref name="args"/>; <paramref name="settings"/> (keys such as <c>Federation:LookbackDelta</c>) override them.
+    /// </summary>
     /// <exception cref="Core.Configuration.ConfigException">A setting or the scrape configuration is invalid.</exception>
-    public static WebApplication Build(string[] args, Func<string, string?> getSetting)
+    public static WebApplication Build(string[] args, IEnumerable<KeyValuePair<string, string?>>? settings = null)
     {
         var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = args });
+        if (settings is not null) builder.Configuration.AddInMemoryCollection(settings);
         builder.Logging.ClearProviders();
         builder.Logging.AddSimpleConsole(o =>
         {
@@ -36,10 +41,11 @@ internal static class StandaloneApp
             o.Limits.MaxRequestHeadersTotalSize = MaxRequestLine + 64 * 1024;
             o.Limits.MaxRequestBufferSize = MaxRequestLine + 64 * 1024;
         });
-        builder.Services.AddFederation(getSetting);
+        builder.Services.AddFederation(builder.Configuration);
         builder.Services.AddHostedService<LocalScheduler>();
 
         var app = builder.Build();
+        FederationServices.CheckAtStart(app.Services);
         app.MapGet("/", () => Results.Text("fed-functions is ready\n"));
         app.MapPost("/-/scrape", ScrapeNowEndpoint.HandleAsync);
         app.MapMethods("/federate", ["GET", "POST"], FederateEndpoint.HandleAsync);

@@ -11,11 +11,13 @@ internal static class WorkerApp
 {
     /// <summary>Builds the worker without starting it.</summary>
     /// <exception cref="Core.Configuration.ConfigException">A setting or the scrape configuration is invalid.</exception>
-    public static IHost Build(string[] args, Func<string, string?> getSetting)
+    public static IHost Build(string[] args)
     {
         var builder = FunctionsApplication.CreateBuilder(args);
         builder.ConfigureFunctionsWebApplication();
-        builder.Services.AddFederation(getSetting);
-        return builder.Build();
+        builder.Services.AddFederation(builder.Configuration);
+        var app = builder.Build();
+        FederationServices.CheckAtStart(app.Services);
+        return app;
     }
 }

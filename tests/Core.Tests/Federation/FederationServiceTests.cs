@@ -123,21 +123,32 @@ public sealed class SnapshotCacheTests(AzuriteServer azurite)
         await store.EnsureCreatedAsync();
         await store.UpsertAsync(Snapshots.Record("node", "good", 1000, value: 1));
         await store.UpsertAsync(new SnapshotRecord(new TargetKey("node", "bad"), 1000, true, "{}", new byte[] { 1, 2, 3, 4, 5 }));
-        var reported = new List<TargetKey>();
-        var cache = new SnapshotCache(store) { CorruptSnapshot = (key, _) => reported.Add(key) };
+        var reported = new RecordingCacheObserver();
+        var cache = new SnapshotCache(store, observer: reported);
 
         var snapshots = await cache.GetAsync(null);
         Assert.Equal("good", Assert.Single(snapshots).Snapshot.TargetLabels.Get("instance"));
-        Assert.Equal([new TargetKey("node", "bad")], reported);
+        Assert.Equal([new TargetKey("node", "bad")], reported.Corrupt);
         Assert.Equal(1, cache.CorruptSnapshots);
 
         // The same bad version is not fetched, decoded and reported again on every request.
         Assert.Single(await cache.GetAsync(null));
-        Assert.Single(reported);
+        Assert.Single(reported.Corrupt);
 
         // Once the target is scraped again it is served.
         await store.UpsertAsync(Snapshots.Record("node", "bad", 2000, value: 9));
         Assert.Equal(2, (await cache.GetAsync(null)).Count);
+    }
+
+    /// <summary>Records the keys the cache reports as unreadable.</summary>
+    private sealed class RecordingCacheObserver : ISnapshotCacheObserver
+    {
+        public List<TargetKey> Corrupt { get; } = [];
+
+        public void CorruptSnapshot(TargetKey key, Exception error)
+        {
+            lock (Corrupt) Corrupt.Add(key);
+        }
     }
 }
 

@@ -99,7 +99,7 @@ public sealed class ScrapeCycleTests(AzuriteServer azurite) : IAsyncLifetime
         var closed = FreePort.Next();
         var connection = $"DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;AccountKey={AzuriteServer.AccountKey};" +
                          $"BlobEndpoint=http://127.0.0.1:{closed}/devstoreaccount1;TableEndpoint=http://127.0.0.1:{closed}/devstoreaccount1;";
-        var store = SnapshotStore.FromSettings(name => name == "FederationStorage" ? connection : null, _options);
+        var store = SnapshotStore.Create(StorageConnection.FromConnectionString(connection), _options);
         var cycle = new ScrapeCycle(Config("1s", _targets.HostPorts[0]), NewScraper(), store);
         var ex = await Assert.ThrowsAsync<SnapshotStoreException>(() => cycle.RunAsync());
         Assert.StartsWith("storage unreachable: ", ex.Message);

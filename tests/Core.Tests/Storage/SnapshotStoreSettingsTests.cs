@@ -3,48 +3,37 @@ using FedFunctions.Core.Storage;
 
 namespace FedFunctions.Core.Tests.Storage;
 
-/// <summary>Tests of <see cref="SnapshotStore"/> that need no storage: settings, names and keys.</summary>
+/// <summary>Tests of <see cref="SnapshotStore"/> that need no storage: connections, names and keys.</summary>
 public sealed class SnapshotStoreSettingsTests
 {
-    private static Func<string, string?> Settings(params (string Name, string Value)[] settings) =>
-        name => settings.FirstOrDefault(s => s.Name == name).Value;
-
-    public static TheoryData<(string, string)[], string> Inconsistent => new()
-    {
-        { [("FederationStorage", "UseDevelopmentStorage=true"), ("FederationStorage__tableServiceUri", "https://a.table.core.windows.net")], "set only one" },
-        { [("FederationStorage__tableServiceUri", "https://a.table.core.windows.net")], "FederationStorage__blobServiceUri is missing" },
-        { [("FederationStorage__blobServiceUri", "https://a.blob.core.windows.net")], "FederationStorage__tableServiceUri is missing" },
-        { [("FederationStorage__clientId", "00000000-0000-0000-0000-000000000000")], "only applies to identity-based access" },
-        { [("FederationStorage__tableServiceUri", "not a uri"), ("FederationStorage__blobServiceUri", "https://a.blob.core.windows.net")], "must be an absolute http(s) URI" },
-        { [("FederationStorage", "this is not a connection string")], "not a valid storage connection string" },
-    };
-
-    [Theory]
-    [MemberData(nameof(Inconsistent))]
-    public void FromSettings_RejectsInconsistentSettings((string, string)[] settings, string message)
-    {
-        var ex = Assert.Throws<InvalidOperationException>(() => SnapshotStore.FromSettings(Settings(settings)));
-        Assert.Contains(message, ex.Message);
-    }
-
     [Fact]
-    public void FromSettings_DefaultsToDevelopmentStorage()
+    public void Create_ConnectsWithAConnectionString()
     {
-        var (tables, blobs) = SnapshotStore.CreateClients(Settings());
+        var (tables, blobs) = SnapshotStore.CreateClients(StorageConnection.FromConnectionString(StorageConnection.DevelopmentStorage));
         Assert.Equal("devstoreaccount1", tables.AccountName);
         Assert.Equal("devstoreaccount1", blobs.AccountName);
     }
 
     [Fact]
-    public void FromSettings_UsesIdentityBasedUris()
+    public void Create_UsesIdentityBasedUris()
     {
-        var (tables, blobs) = SnapshotStore.CreateClients(Settings(
-            ("FederationStorage__tableServiceUri", "https://acct.table.core.windows.net"),
-            ("FederationStorage__blobServiceUri", "https://acct.blob.core.windows.net"),
-            ("FederationStorage__clientId", "00000000-0000-0000-0000-000000000001")));
+        var (tables, blobs) = SnapshotStore.CreateClients(StorageConnection.WithIdentity(
+            new Uri("https://acct.table.core.windows.net"), new Uri("https://acct.blob.core.windows.net"), "00000000-0000-0000-0000-000000000001"));
         Assert.Equal("acct", tables.AccountName);
         Assert.Equal(new Uri("https://acct.blob.core.windows.net"), blobs.Uri);
     }
+
+    [Fact]
+    public void Create_RefusesAMalformedConnectionStringWithoutRepeatingIt()
+    {
+        var ex = Assert.Throws<InvalidOperationException>(() => SnapshotStore.Create(StorageConnection.FromConnectionString("AccountKey=c2VjcmV0;this is not a connection string")));
+        Assert.StartsWith("not a valid storage connection string", ex.Message);
+        Assert.DoesNotContain("c2VjcmV0", ex.Message);
+    }
+
+    [Fact]
+    public void AConnectionPrintsNoSecret() =>
+        Assert.DoesNotContain("c2VjcmV0", StorageConnection.FromConnectionString("AccountName=a;AccountKey=c2VjcmV0").ToString());
 
     [Theory]
     [InlineData("ab", "fedsnapshots")]
@@ -56,7 +45,7 @@ public sealed class SnapshotStoreSettingsTests
     [InlineData("fedsnapshots", "-ab")]
     public void Constructor_RejectsInvalidNames(string table, string container)
     {
-        var (tables, blobs) = SnapshotStore.CreateClients(Settings());
+        var (tables, blobs) = SnapshotStore.CreateClients(StorageConnection.FromConnectionString(StorageConnection.DevelopmentStorage));
         var ex = Assert.Throws<ArgumentException>(() => new SnapshotStore(tables, blobs, new SnapshotStoreOptions { TableName = table, ContainerName = container }));
         Assert.StartsWith("invalid", ex.Message);
     }

@@ -297,7 +297,7 @@ public sealed partial class SnapshotStoreTests(AzuriteServer azurite) : IAsyncLi
         var port = ClosedPort();
         var connection = $"DefaultEndpointsProtocol=http;AccountName={AzuriteServer.AccountName};AccountKey={AzuriteServer.AccountKey};" +
                          $"BlobEndpoint=http://127.0.0.1:{port}/{AzuriteServer.AccountName};TableEndpoint=http://127.0.0.1:{port}/{AzuriteServer.AccountName};";
-        var store = SnapshotStore.FromSettings(name => name == "FederationStorage" ? connection : null, _options);
+        var store = SnapshotStore.Create(StorageConnection.FromConnectionString(connection), _options);
         var clock = Stopwatch.StartNew();
 
         var operations = new Func<Task>[]

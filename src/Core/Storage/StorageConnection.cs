@@ -1,0 +1,48 @@
+namespace FedFunctions.Core.Storage;
+
+/// <summary>
+/// StorageConnection says how a <see cref="SnapshotStore"/> reaches its storage account: a connection string
+/// (<see cref="FromConnectionString"/>, Azurite's <see cref="DevelopmentStorage"/> locally), or identity-based
+/// access to the table and blob service URIs (<see cref="WithIdentity"/>). Built by the app from its settings;
+/// either kind is whole by construction.
+/// </summary>
+public sealed record StorageConnection
+{
+    /// <summary>DevelopmentStorage is the connection string of the local emulator (Azurite's default ports).</summary>
+    public const string DevelopmentStorage = "UseDevelopmentStorage=true";
+
+    private StorageConnection()
+    {
+    }
+
+    /// <summary>ConnectionString is the account's connection string; null for identity-based access.</summary>
+    public string? ConnectionString { get; private init; }
+
+    /// <summary>TableServiceUri is the table service endpoint for identity-based access.</summary>
+    public Uri? TableServiceUri { get; private init; }
+
+    /// <summary>BlobServiceUri is the blob service endpoint for identity-based access.</summary>
+    public Uri? BlobServiceUri { get; private init; }
+
+    /// <summary>ClientId selects a user-assigned managed identity (null: the default credential chain).</summary>
+    public string? ClientId { get; private init; }
+
+    /// <summary>FromConnectionString connects with <paramref name="connectionString"/>.</summary>
+    public static StorageConnection FromConnectionString(string connectionString)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(connectionString);
+        return new StorageConnection { ConnectionString = connectionString };
+    }
+
+    /// <summary>WithIdentity connects to the two service URIs with the default Azure credential (<paramref name="clientId"/>: a user-assigned identity).</summary>
+    public static StorageConnection WithIdentity(Uri tableServiceUri, Uri blobServiceUri, string? clientId = null)
+    {
+        ArgumentNullException.ThrowIfNull(tableServiceUri);
+        ArgumentNullException.ThrowIfNull(blobServiceUri);
+        return new StorageConnection { TableServiceUri = tableServiceUri, BlobServiceUri = blobServiceUri, ClientId = clientId };
+    }
+
+    /// <summary>Hides the connection string: it holds the account key.</summary>
+    public override string ToString() =>
+        ConnectionString is not null ? "StorageConnection { connection string }" : $"StorageConnection {{ {TableServiceUri}, {BlobServiceUri} }}";
+}

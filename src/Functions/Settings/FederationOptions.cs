@@ -1,0 +1,58 @@
+using FedFunctions.Core.Configuration;
+using FedFunctions.Core.Federation;
+using FedFunctions.Core.Scraping;
+using FedFunctions.Core.Storage;
+
+namespace FedFunctions.Functions.Settings;
+
+/// <summary>
+/// FederationOptions are the settings of the <c>Federation</c> section (<c>Federation__Name</c> as environment
+/// variables). Durations are strings in Prometheus' format (<c>5m</c>, <c>1500ms</c>): the configuration binder
+/// reads a <see cref="TimeSpan"/> only as <c>00:05:00</c>, and a string keeps the default here exactly as the
+/// README shows it; <see cref="FederationOptionsValidator"/> parses them at start.
+/// </summary>
+public sealed class FederationOptions
+{
+    /// <summary>Section is the configuration section these options are bound from.</summary>
+    public const string Section = "Federation";
+
+    /// <summary>ConfigPath is the scrape configuration file, Prometheus' YAML format.</summary>
+    public string ConfigPath { get; set; } = "prometheus.yml";
+
+    /// <summary>LookbackDelta: a sample older than this is not federated (Prometheus' <c>--query.lookback-delta</c>).</summary>
+    public string LookbackDelta { get; set; } = PrometheusDuration.Format(FederationQuery.DefaultLookback);
+
+    /// <summary>MaxConcurrency is how many targets are scraped at once (1 to 1024).</summary>
+    public int MaxConcurrency { get; set; } = ScraperOptions.DefaultMaxConcurrency;
+
+    /// <summary>
+    /// CacheRefresh is how long <c>/federate</c> reuses one listing of the stored snapshot versions (<c>0s</c>: list
+    /// on every request). Snapshots change only at scrape ticks; a scrape run in this instance refreshes at once.
+    /// </summary>
+    public string CacheRefresh { get; set; } = "1s";
+
+    /// <summary>SnapshotTable is the table holding one entity per target.</summary>
+    public string SnapshotTable { get; set; } = SnapshotStoreOptions.DefaultName;
+
+    /// <summary>SnapshotContainer is the blob container for snapshots too large for an entity.</summary>
+    public string SnapshotContainer { get; set; } = SnapshotStoreOptions.DefaultName;
+
+    /// <summary>
+    /// StorageBudget is how long one <c>/federate</c> request may wait for storage before it answers 503;
+    /// Prometheus' <c>X-Prometheus-Scrape-Timeout-Seconds</c> can shorten it.
+    /// </summary>
+    public string StorageBudget { get; set; } = PrometheusDuration.Format(SnapshotCache.DefaultReadBudget);
+
+    /// <summary>ScrapeRunBudget is how long one scrape run may take; unset: derived from the schedule (<see cref="Hosting.RunSchedule"/>).</summary>
+    public string? ScrapeRunBudget { get; set; }
+
+    internal TimeSpan LookbackDeltaTime => PrometheusDuration.Parse(LookbackDelta);
+
+    internal TimeSpan CacheRefreshTime => CacheRefresh is "0" ? TimeSpan.Zero : PrometheusDuration.Parse(CacheRefresh);
+
+    internal TimeSpan StorageBudgetTime => PrometheusDuration.Parse(StorageBudget);
+
+    internal TimeSpan? ScrapeRunBudgetTime => string.IsNullOrWhiteSpace(ScrapeRunBudget) ? null : PrometheusDuration.Parse(ScrapeRunBudget);
+
+    internal SnapshotStoreOptions StoreOptions => new() { TableName = SnapshotTable, ContainerName = SnapshotContainer };
+}
