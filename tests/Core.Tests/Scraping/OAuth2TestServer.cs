@@ -6,14 +6,14 @@ namespace FedFunctions.Core.Tests.Scraping;
 
 /// <summary>
 /// OAuth2TestServer is a client credentials token endpoint (<c>/token</c>) and a target (<c>/metrics</c>) that
-/// accepts only the newest token on a real loopback Kestrel. <see cref="Revoke"/> makes the target answer 401
+/// accepts the tokens it issued on a real loopback Kestrel. <see cref="Revoke"/> makes the target answer 401
 /// to the token in hand (as after an early expiry), so the scraper must fetch a new one.
 /// </summary>
 internal sealed class OAuth2TestServer : IAsyncDisposable
 {
     private readonly LoopbackKestrel _server;
     private int _issued;
-    private volatile string _valid = "";
+    private readonly ConcurrentDictionary<string, bool> _valid = new(StringComparer.Ordinal);
 
     private OAuth2TestServer(LoopbackKestrel server) => _server = server;
 
@@ -29,7 +29,7 @@ internal sealed class OAuth2TestServer : IAsyncDisposable
 
     private int _unauthorized;
 
-    public void Revoke() => _valid = "revoked";
+    public void Revoke() => _valid.Clear();
 
     public static async Task<OAuth2TestServer> StartAsync()
     {
@@ -49,14 +49,15 @@ internal sealed class OAuth2TestServer : IAsyncDisposable
             return;
         }
         var token = "token-" + Interlocked.Increment(ref _issued);
-        _valid = token;
+        _valid[token] = true;
         context.Response.ContentType = "application/json";
         await context.Response.WriteAsync($"{{\"access_token\":\"{token}\",\"token_type\":\"bearer\",\"expires_in\":{ExpiresIn}}}");
     }
 
     private Task MetricsAsync(HttpContext context)
     {
-        if (context.Request.Headers.Authorization.ToString() != "Bearer " + _valid)
+        var header = context.Request.Headers.Authorization.ToString();
+        if (!header.StartsWith("Bearer ", StringComparison.Ordinal) || !_valid.ContainsKey(header["Bearer ".Length..]))
         {
             Interlocked.Increment(ref _unauthorized);
             context.Response.StatusCode = 401;
