@@ -56,7 +56,7 @@ internal static partial class FederationConfigParser
         }
     }
 
-    // ProxyConfig.Validate, then the URL itself.
+    // ProxyConfig.Validate, then the URL itself (not quoted back: it may carry a password).
     private static ProxySettings? BuildProxy(YamlConfigReader reader, ProxyRaw proxy, string where)
     {
         if (proxy.ConnectHeaderNode is not null && proxy.ConnectHeaders.Count > 0 && proxy.Url.Length == 0 && !proxy.FromEnvironment)
@@ -69,7 +69,7 @@ internal static partial class FederationConfigParser
             throw reader.Fail(proxy.NoProxyNode!, "no_proxy", $"if no_proxy is configured, proxy_url must also be configured in {where}");
         Uri? url = null;
         if (proxy.Url.Length > 0 && (!Uri.TryCreate(proxy.Url, UriKind.Absolute, out url) || url.Scheme is not ("http" or "https")))
-            throw reader.Fail(proxy.UrlNode!, "proxy_url", $"invalid proxy_url \"{proxy.Url}\" in {where}: must be an absolute http or https URL");
+            throw reader.Fail(proxy.UrlNode!, "proxy_url", $"invalid proxy_url in {where}: must be an absolute http or https URL");
         if (url is null && !proxy.FromEnvironment) return null;
         return new ProxySettings { ProxyUrl = url, NoProxy = proxy.NoProxy, FromEnvironment = proxy.FromEnvironment, ConnectHeaders = proxy.ConnectHeaders };
     }

@@ -75,7 +75,8 @@ public sealed class HttpClientConfigTests : IDisposable
         { "    proxy_from_environment: true\n    proxy_url: 'http://127.0.0.1:3128'\n", "proxy_url", "if proxy_from_environment is configured, proxy_url must not be configured", 4 },
         { "    proxy_from_environment: true\n    no_proxy: example.com\n", "no_proxy", "if proxy_from_environment is configured, no_proxy must not be configured", 4 },
         { "    proxy_connect_header:\n      X-A: [b]\n", "proxy_connect_header", "if proxy_connect_header is configured, proxy_url or proxy_from_environment must also be configured", 4 },
-        { "    proxy_url: '::nope'\n", "proxy_url", "invalid proxy_url", 3 },
+        { "    proxy_url: '::nope'\n", "proxy_url", "invalid proxy_url in scrape_configs[0]: must be an absolute http or https URL", 3 },
+        { "    proxy_url: 'ftp://user:s3cr3t@proxy.example'\n", "proxy_url", "invalid proxy_url in scrape_configs[0]", 3 },
         { "    http_headers:\n      user-agent:\n        values: [x]\n", "http_headers", "setting header \"User-Agent\" is not allowed", 4 },
         { "    oauth2:\n      client_id: id\n      client_secret_file: missing-secret\n      token_url: 'http://127.0.0.1:1/token'\n", "client_secret_file", "client_secret_file \"missing-secret\" in oauth2 in scrape_configs[0] does not exist", 5 },
         { "    oauth2:\n      client_id: id\n      token_url: 'http://127.0.0.1:1/token'\n      tls_config:\n        min_version: TLS9\n", "min_version", "unknown TLS version: TLS9", 7 },
@@ -94,6 +95,7 @@ public sealed class HttpClientConfigTests : IDisposable
         Assert.Contains(message, ex.Message, StringComparison.Ordinal);
         Assert.StartsWith($"{path}:{line}: ", ex.Message, StringComparison.Ordinal);
         Assert.Equal(key, ex.Key);
+        Assert.DoesNotContain("s3cr3t", ex.ToString(), StringComparison.Ordinal);
     }
 
     [Fact]
