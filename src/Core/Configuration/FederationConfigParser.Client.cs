@@ -1,5 +1,4 @@
 using System.Security.Authentication;
-using FedFunctions.Core.Scraping.Http;
 using YamlDotNet.RepresentationModel;
 
 namespace FedFunctions.Core.Configuration;

@@ -2,9 +2,8 @@ using System.Net.Security;
 using System.Security.Authentication;
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
-using FedFunctions.Core.Configuration;
 
-namespace FedFunctions.Core.Scraping.Http;
+namespace FedFunctions.Core.Configuration;
 
 /// <summary>
 /// TlsMaterial is a <c>tls_config</c> read into certificates: the CA roots (which replace the system roots, as
