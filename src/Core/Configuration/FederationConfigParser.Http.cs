@@ -12,6 +12,12 @@ internal static partial class FederationConfigParser
         public string Username = "", Password = "", PasswordFile = "", Credentials = "", CredentialsFile = "", Type = "";
         public YamlNode? PasswordFileNode, CredentialsFileNode, TypeNode;
         public string BearerToken = "", BearerTokenFile = "";
+        public TlsSettings? Tls;
+        public OAuth2Settings? OAuth2;
+        public YamlNode? OAuth2Node;
+        public bool EnableHttp2 = true;
+        public IReadOnlyList<HeaderSetting> Headers = [];
+        public readonly ProxyRaw Proxy = new();
     }
 
     private static bool TryParseHttpKey(YamlConfigReader reader, string key, YamlNode value, string where, HttpSettings http)
@@ -53,7 +59,7 @@ internal static partial class FederationConfigParser
                 http.BearerTokenFileNode = value;
                 return true;
             default:
-                return false;
+                return TryParseClientKey(reader, key, value, where, http);
         }
     }
 

@@ -22,9 +22,7 @@ internal static partial class FederationConfigParser
         "target_limit", "keep_dropped_targets", "scrape_protocols", "fallback_scrape_protocol", "enable_compression",
         "track_timestamps_staleness", "scrape_classic_histograms", "always_scrape_classic_histograms",
         "convert_classic_histograms_to_nhcb", "native_histogram_bucket_limit", "native_histogram_min_bucket_factor",
-        "oauth2", "tls_config", "proxy_url",
-        "no_proxy", "proxy_from_environment", "proxy_connect_header", "enable_http2",
-        "http_headers", "extra_scrape_metrics",
+        "extra_scrape_metrics",
         "file_sd_configs", "dns_sd_configs", "kubernetes_sd_configs", "consul_sd_configs", "ec2_sd_configs",
         "azure_sd_configs", "gce_sd_configs", "http_sd_configs", "docker_sd_configs", "dockerswarm_sd_configs",
         "openstack_sd_configs", "nomad_sd_configs", "serverset_sd_configs", "marathon_sd_configs",
@@ -170,6 +168,7 @@ internal static partial class FederationConfigParser
         var relabel = relabelNode is null ? [] : ParseRelabelConfigs(reader, relabelNode, "relabel_configs", where, validation);
         var metricRelabel = metricRelabelNode is null ? [] : ParseRelabelConfigs(reader, metricRelabelNode, "metric_relabel_configs", where, validation);
         var authorization = BuildAuthorization(reader, http, where);
+        var client = BuildClientSettings(reader, http, followRedirects, where);
 
         // Inheritance as in Prometheus' ScrapeConfig.Validate: zero means "use the global value".
         var effectiveInterval = interval is { } iv && iv > TimeSpan.Zero ? iv : global.ScrapeInterval;
@@ -206,6 +205,7 @@ internal static partial class FederationConfigParser
             BodySizeLimitBytes = limits.BodyBytes,
             FollowRedirects = followRedirects,
             Authorization = authorization,
+            Http = client,
             NameValidation = validation,
             NameEscapingScheme = escaping,
             Line = checked((int)node.Start.Line),

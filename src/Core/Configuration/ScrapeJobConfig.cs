@@ -76,6 +76,9 @@ public sealed class ScrapeJobConfig
     /// <summary>Authorization is the header sent with each scrape, or null for none.</summary>
     public ScrapeAuthorization? Authorization { get; internal init; }
 
+    /// <summary>Http is the job's TLS, OAuth2, proxy and other HTTP client settings; equal settings share one handler.</summary>
+    public HttpClientSettings Http { get; internal init; } = HttpClientSettings.Default;
+
     /// <summary>The 1-based line of the job in the source, for messages.</summary>
     internal int Line { get; init; }
 

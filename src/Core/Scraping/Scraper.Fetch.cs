@@ -1,4 +1,5 @@
 using System.IO.Compression;
+using System.Net;
 using FedFunctions.Core.Configuration;
 using FedFunctions.Core.Exposition;
 
@@ -17,9 +18,14 @@ public sealed partial class Scraper
         var url = target.Url.AbsoluteUri;
         var job = target.Job;
         var limit = job.BodySizeLimitBytes > 0 ? job.BodySizeLimitBytes : _options.BodySizeLimitBytes;
-        var client = job.FollowRedirects ? _httpClient : _noRedirectClient ?? SharedNoRedirectClient.Value;
+        // Jobs with TLS, OAuth2, proxy or header settings get their own cached client (built on first use).
+        var client = job.Http.NeedsOwnHandler ? _clients.Get(job.Http)
+            : job.FollowRedirects ? _httpClient : _noRedirectClient ?? SharedNoRedirectClient.Value;
 
         using var request = new HttpRequestMessage(HttpMethod.Get, target.Url);
+        // enable_http2: HTTP/2 offered through ALPN over TLS (plain http stays HTTP/1.1, as in Go).
+        request.Version = job.Http.EnableHttp2 ? HttpVersion.Version20 : HttpVersion.Version11;
+        request.VersionPolicy = job.Http.EnableHttp2 ? HttpVersionPolicy.RequestVersionOrLower : HttpVersionPolicy.RequestVersionExact;
         request.Headers.TryAddWithoutValidation("Accept", AcceptHeaderFor(job.NameEscapingScheme));
         request.Headers.TryAddWithoutValidation("Accept-Encoding", "gzip");
         request.Headers.TryAddWithoutValidation("User-Agent", UserAgent);

@@ -3,6 +3,7 @@ using System.Net;
 using FedFunctions.Core.Configuration;
 using FedFunctions.Core.Exposition;
 using FedFunctions.Core.Model;
+using FedFunctions.Core.Scraping.Http;
 
 namespace FedFunctions.Core.Scraping;
 
@@ -45,10 +46,12 @@ public sealed partial class Scraper
     private readonly HttpClient? _noRedirectClient;
     private readonly ScraperOptions _options;
     private readonly SeriesTracker _tracker = new();
+    private readonly HttpClientCache _clients;
 
     /// <summary>
     /// Creates a scraper over <paramref name="httpClient"/> (share one, e.g. from <see cref="CreateHttpClient"/>);
-    /// jobs with <c>follow_redirects: false</c> use one process-wide client that does not follow redirects.
+    /// jobs with <c>follow_redirects: false</c> use one process-wide client that does not follow redirects, and
+    /// jobs with <c>tls_config</c>, <c>oauth2</c>, proxy keys or <c>http_headers</c> one client per distinct setting.
     /// </summary>
     /// <exception cref="ArgumentNullException"><paramref name="httpClient"/> is null.</exception>
     /// <exception cref="ArgumentOutOfRangeException">MaxConcurrency or BodySizeLimitBytes is not positive.</exception>
@@ -74,10 +77,14 @@ public sealed partial class Scraper
         ArgumentOutOfRangeException.ThrowIfLessThan(_options.BodySizeLimitBytes, 1, "options.BodySizeLimitBytes");
         ArgumentOutOfRangeException.ThrowIfLessThan(_options.InMemoryBodyBytes, 0, "options.InMemoryBodyBytes");
         ArgumentNullException.ThrowIfNull(_options.TimeProvider, "options.TimeProvider");
+        _clients = new HttpClientCache(_options.TimeProvider);
     }
 
     /// <summary>MaxConcurrency is how many targets are scraped at once, by <see cref="ScrapeAllAsync"/> and by a scrape cycle (<see cref="ScraperOptions.MaxConcurrency"/>).</summary>
     public int MaxConcurrency => _options.MaxConcurrency;
+
+    /// <summary>ClientBuilds counts the per-config HTTP clients built (TLS, OAuth2, proxy, headers); reused across scrapes.</summary>
+    internal int ClientBuilds => _clients.Builds;
 
     /// <summary>
     /// CreateHttpClient builds a client to share across scrapes: pooled connections, gzip decompression,

@@ -62,7 +62,7 @@ public sealed class FederationConfigTests
         { "global_body_size_limit.bad.yml", "unknown key \"body_size_limit\" in global", 3 },
         { "global_sample_limit.bad.yml", "unknown key \"sample_limit\" in global", 2 },
         { "follow_redirects_bad_bool.bad.yml", "invalid boolean \"sometimes\" for \"follow_redirects\"", 3 },
-        { "unsupported_oauth2.bad.yml", "unsupported key \"oauth2\" in scrape_configs[0]", 3 },
+        { "oauth2_without_token_url.bad.yml", "oauth2 token_url must be configured in oauth2 in scrape_configs[0]", 4 },
     };
 
     public static TheoryData<string> BadFiles()
