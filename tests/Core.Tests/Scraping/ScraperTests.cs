@@ -77,12 +77,24 @@ public sealed partial class ScraperTests : IAsyncLifetime
         Assert.Equal(expected.Samples.Count, Report(snapshot, "scrape_samples_scraped"));
         Assert.Equal(expected.Samples.Count, Report(snapshot, "scrape_samples_post_metric_relabeling"));
         Assert.Equal(expected.Samples.Count, Report(snapshot, "scrape_series_added"));
-        Assert.True(Report(snapshot, "scrape_duration_seconds") >= 0);
         Assert.All(snapshot.Samples.Where(s => ReportNames.Contains(s.Labels.MetricName)), s =>
         {
             Assert.Equal(NowMs, s.TimestampMs);
             Assert.Equal(snapshot.TargetLabels, s.Labels.ToBuilder().Delete(Label.MetricName).Build());
         });
+    }
+
+    [Fact]
+    public async Task ScrapeDurationCoversTheTargetsResponseTime()
+    {
+        // The target answers after 300 ms, so a scrape cannot honestly report less (a lower bound, not a timing).
+        _server.Serve("/metrics", Encoding.UTF8.GetBytes("a 1\n"), delay: TimeSpan.FromMilliseconds(300));
+
+        var snapshot = await NewScraper().ScrapeAsync(Target("/metrics"));
+
+        Assert.True(snapshot.Up, snapshot.Error);
+        var duration = Report(snapshot, "scrape_duration_seconds");
+        Assert.True(duration >= 0.3, $"scrape_duration_seconds {duration} is shorter than the target took to answer");
     }
 
     [Fact]
