@@ -4,7 +4,6 @@
 using System.Diagnostics;
 using System.Globalization;
 using System.Text;
-using FedFunctions.Core.Tests.Storage;
 using FedFunctions.LoadTest;
 using FedFunctions.TestSupport;
 

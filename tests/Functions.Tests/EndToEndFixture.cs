@@ -1,4 +1,3 @@
-using FedFunctions.Core.Tests.Storage;
 using FedFunctions.TestSupport;
 
 namespace FedFunctions.Functions.Tests;

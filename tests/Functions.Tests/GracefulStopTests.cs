@@ -1,6 +1,5 @@
 using FedFunctions.Core.Snapshots;
 using FedFunctions.Core.Storage;
-using FedFunctions.Core.Tests.Storage;
 using FedFunctions.Functions.Hosting;
 using FedFunctions.TestSupport;
 

@@ -15,7 +15,7 @@ public sealed class ProcessContractTests
             ["Federation__ConfigPath"] = configPath,
             ["ScrapeSchedule"] = "0 0 0 1 1 *",
             // Storage is not touched before a request: a closed port is fine for these checks.
-            ["FederationStorage"] = "DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;AccountKey=" + Core.Tests.Storage.AzuriteServer.AccountKey +
+            ["FederationStorage"] = "DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;AccountKey=" + AzuriteServer.AccountKey +
                                     ";BlobEndpoint=http://127.0.0.1:9/devstoreaccount1;TableEndpoint=http://127.0.0.1:9/devstoreaccount1;",
         });
 

@@ -1,6 +1,5 @@
 using System.Net;
 using System.Text.Json;
-using FedFunctions.Core.Tests.Storage;
 using FedFunctions.TestSupport;
 
 namespace FedFunctions.Functions.Tests;

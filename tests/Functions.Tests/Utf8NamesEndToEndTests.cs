@@ -101,7 +101,7 @@ public sealed class Utf8NamesEndToEndTests(EndToEndFixture fixture)
         Assert.Contains($"{{\"http.server.request.duration\",\"http.route\"=\"/a\",instance=\"{instance}\",job=\"otel\",\"k8s.cluster\"=\"eu\"}} 1.5 ", utf8Body, StringComparison.Ordinal);
         Assert.Contains($"process_cpu_seconds_total{{instance=\"{instance}\",job=\"otel\",\"service.name\"=\"api\",\"k8s.cluster\"=\"eu\"}} 3 ", utf8Body, StringComparison.Ordinal);
         var stored = Series(utf8Body);
-        Assert.Contains($"{{__name__=\"花火\", instance=\"{instance}\", job=\"otel\", k8s.cluster=\"eu\"}} 7", stored);
+        Assert.Contains($"{{__name__=\"花火\", instance=\"{instance}\", job=\"otel\", \"k8s.cluster\"=\"eu\"}} 7", stored);
 
         // Prometheus 3's own default Accept header gets the same answer, which its parsers accept.
         var (v3Type, v3Body) = await FederateAsync(app, Prometheus3Accept);

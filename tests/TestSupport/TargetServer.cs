@@ -14,19 +14,28 @@ public sealed record TargetResponse(byte[] Body, string ContentType = "text/plai
     public static TargetResponse Text(string body) => new(System.Text.Encoding.UTF8.GetBytes(body));
 }
 
+/// <summary>One request a <see cref="TargetServer"/> received: its path, raw query (with the <c>?</c>) and headers.</summary>
+public sealed record RecordedRequest(string Path, string RawQuery, IReadOnlyDictionary<string, string> Headers);
+
 /// <summary>
-/// TargetServer is a real HTTP server on 127.0.0.1 that serves exposition bodies per path, like an
-/// exporter would, and records what it was asked (headers, query) so tests can check the scraper.
+/// TargetServer is the one loopback target of the tests: a real HTTP server on 127.0.0.1 that serves exposition
+/// bodies (or a handler) per path, like an exporter would, and records what it was asked (headers, query) and
+/// how many requests it served at once, so tests can check the scraper.
 /// </summary>
 public sealed class TargetServer : IAsyncDisposable
 {
     private readonly WebApplication _app;
-    private readonly ConcurrentDictionary<string, TargetResponse> _routes = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, RequestDelegate> _routes = new(StringComparer.Ordinal);
+    private int _inFlight;
+    private int _maxInFlight;
 
     private TargetServer(WebApplication app) => _app = app;
 
     /// <summary>Requests received, in order.</summary>
-    public ConcurrentQueue<(string Path, string Query, IHeaderDictionary Headers)> Requests { get; } = new();
+    public ConcurrentQueue<RecordedRequest> Requests { get; } = new();
+
+    /// <summary>The most requests the server was answering at the same time.</summary>
+    public int MaxInFlight => Volatile.Read(ref _maxInFlight);
 
     /// <summary>The base address, e.g. <c>http://127.0.0.1:34567</c>.</summary>
     public string BaseAddress { get; private set; } = "";
@@ -38,7 +47,18 @@ public sealed class TargetServer : IAsyncDisposable
     public IReadOnlyList<string> HostPorts { get; private set; } = [];
 
     /// <summary>Sets what <paramref name="path"/> answers.</summary>
-    public void Serve(string path, TargetResponse response) => _routes[path] = response;
+    public void Serve(string path, TargetResponse response) => _routes[path] = context => AnswerAsync(context, response);
+
+    /// <summary>Serves <paramref name="body"/> (UTF-8) on <paramref name="path"/>.</summary>
+    public void Serve(string path, string body, string contentType = "text/plain; version=0.0.4; charset=utf-8") =>
+        Serve(path, new TargetResponse(System.Text.Encoding.UTF8.GetBytes(body), contentType));
+
+    /// <summary>Serves <paramref name="body"/> on <paramref name="path"/>, optionally gzipped, late or with another status.</summary>
+    public void Serve(string path, byte[] body, string contentType = "text/plain; version=0.0.4; charset=utf-8", bool gzip = false, TimeSpan delay = default, int status = 200) =>
+        Serve(path, new TargetResponse(body, contentType, status, delay, gzip));
+
+    /// <summary>Lets <paramref name="handler"/> answer <paramref name="path"/> (redirects, streamed bodies).</summary>
+    public void Route(string path, RequestDelegate handler) => _routes[path] = handler;
 
     /// <summary>Starts a server on <paramref name="endpoints"/> free loopback ports (each one a distinct target).</summary>
     public static async Task<TargetServer> StartAsync(int endpoints = 1)
@@ -61,12 +81,26 @@ public sealed class TargetServer : IAsyncDisposable
 
     private async Task HandleAsync(HttpContext context)
     {
-        Requests.Enqueue((context.Request.Path.Value ?? "", context.Request.QueryString.Value ?? "", context.Request.Headers));
-        if (!_routes.TryGetValue(context.Request.Path.Value ?? "", out var route))
+        var now = Interlocked.Increment(ref _inFlight);
+        int seen;
+        while (now > (seen = Volatile.Read(ref _maxInFlight)) && Interlocked.CompareExchange(ref _maxInFlight, now, seen) != seen) { }
+        try
         {
-            context.Response.StatusCode = 404;
-            return;
+            var request = context.Request;
+            // Copied: Kestrel reuses the header collection once the request is over.
+            var headers = request.Headers.ToDictionary(h => h.Key, h => h.Value.ToString(), StringComparer.OrdinalIgnoreCase);
+            Requests.Enqueue(new RecordedRequest(request.Path.Value ?? "", request.QueryString.Value ?? "", headers));
+            if (_routes.TryGetValue(request.Path.Value ?? "", out var handler)) await handler(context);
+            else context.Response.StatusCode = 404;
         }
+        finally
+        {
+            Interlocked.Decrement(ref _inFlight);
+        }
+    }
+
+    private static async Task AnswerAsync(HttpContext context, TargetResponse route)
+    {
         if (route.Delay > TimeSpan.Zero)
         {
             try { await Task.Delay(route.Delay, context.RequestAborted); }

@@ -68,16 +68,15 @@ public static class ExpositionNegotiation
     private static string[] ContentTypes(string baseType) =>
         [.. Enum.GetValues<NameEscapingScheme>().Select(e => baseType + "; escaping=" + NameEscaping.Spelling(e))];
 
-    /// <summary>Splits the header into clauses, ordered as <c>goautoneg.ParseAccept</c> orders them.</summary>
+    /// <summary>Splits the header into clauses (<see cref="AcceptHeader.Parse"/>), ordered as <c>goautoneg.ParseAccept</c> orders them.</summary>
     private static List<Clause> Parse(string accept)
     {
         var clauses = new List<Clause>();
-        foreach (var part in accept.Split(','))
+        foreach (var parsed in AcceptHeader.Parse(accept))
         {
-            var pieces = part.Split(';');
-            var range = pieces[0].Split('/');
+            var range = parsed.Value.Split('/');
             string type, subtype;
-            if (range.Length == 1 && range[0].Trim() == "*")
+            if (range.Length == 1 && range[0] == "*")
             {
                 type = "*";
                 subtype = "*";
@@ -92,19 +91,11 @@ public static class ExpositionNegotiation
                 continue;
             }
 
-            var clause = new Clause(type, subtype, clauses.Count);
-            for (var i = 1; i < pieces.Length; i++)
+            var clause = new Clause(type, subtype, clauses.Count) { Q = parsed.Q };
+            foreach (var (name, value) in parsed.Parameters)
             {
-                var equals = pieces[i].IndexOf('=');
-                if (equals < 0) continue;
-                var name = pieces[i][..equals].Trim();
-                var value = pieces[i][(equals + 1)..].Trim();
                 switch (name)
                 {
-                    case "q":
-                        // As in Go, a quality that does not parse counts as 0.
-                        clause.Q = double.TryParse(value, NumberStyles.Float, CultureInfo.InvariantCulture, out var q) ? q : 0;
-                        break;
                     case "proto":
                         clause.Proto = value;
                         break;

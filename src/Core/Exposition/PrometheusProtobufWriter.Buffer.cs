@@ -1,6 +1,6 @@
 using System.Buffers;
-using System.Buffers.Binary;
 using System.Text;
+using FedFunctions.Core.Binary;
 
 namespace FedFunctions.Core.Exposition;
 
@@ -19,10 +19,10 @@ public static partial class PrometheusProtobufWriter
         [ThreadStatic]
         private static ProtoBuffer? t_cached;
 
-        private byte[] _buffer = ArrayPool<byte>.Shared.Rent(InitialSize);
+        private readonly PooledByteBuffer _bytes = new(InitialSize);
 
         /// <summary>The bytes written so far.</summary>
-        public int Length { get; private set; }
+        public int Length => _bytes.Length;
 
         /// <summary>How the names written into this message are escaped (set for each family).</summary>
         public Model.NameEscapingScheme Escaping { get; private set; }
@@ -31,7 +31,7 @@ public static partial class PrometheusProtobufWriter
         {
             var buffer = t_cached ?? new ProtoBuffer();
             t_cached = null;
-            buffer.Length = 0;
+            buffer._bytes.Truncate(0);
             buffer.Escaping = escaping;
             return buffer;
         }
@@ -39,68 +39,39 @@ public static partial class PrometheusProtobufWriter
         public static void Return(ProtoBuffer buffer)
         {
             // A huge family should not pin a huge array to the thread for good.
-            if (buffer._buffer.Length > KeepAtMost)
-            {
-                ArrayPool<byte>.Shared.Return(buffer._buffer);
-                buffer._buffer = ArrayPool<byte>.Shared.Rent(InitialSize);
-            }
+            buffer._bytes.Clear(KeepAtMost, InitialSize);
             t_cached = buffer;
         }
 
-        public void Truncate(int length) => Length = length;
+        public void Truncate(int length) => _bytes.Truncate(length);
 
-        private Span<byte> Reserve(int count)
-        {
-            if (_buffer.Length - Length < count) Grow(count);
-            return _buffer.AsSpan(Length);
-        }
+        public void Byte(byte value) => _bytes.WriteByte(value);
 
-        private void Grow(int count)
-        {
-            var size = Math.Max(_buffer.Length * 2, Length + count);
-            var bigger = ArrayPool<byte>.Shared.Rent(size);
-            _buffer.AsSpan(0, Length).CopyTo(bigger);
-            ArrayPool<byte>.Shared.Return(_buffer);
-            _buffer = bigger;
-        }
-
-        public void Byte(byte value)
-        {
-            Reserve(1)[0] = value;
-            Length++;
-        }
-
-        public void Varint(ulong value)
-        {
-            var span = Reserve(10);
-            Length += WriteVarint(value, span);
-        }
+        public void Varint(ulong value) => _bytes.WriteVarint(value);
 
         /// <summary>A double field (wire type 1): the tag, then 8 bytes little-endian.</summary>
         public void Double(byte tag, double value)
         {
-            var span = Reserve(9);
-            span[0] = tag;
-            BinaryPrimitives.WriteDoubleLittleEndian(span[1..], value);
-            Length += 9;
+            _bytes.WriteByte(tag);
+            _bytes.WriteDouble(value);
         }
 
         /// <summary>A string field (wire type 2) holding <paramref name="text"/> in UTF-8.</summary>
         public void String(byte tag, string text)
         {
             var start = BeginMessage(tag);
-            var span = Reserve(Encoding.UTF8.GetMaxByteCount(text.Length));
-            Length += Encoding.UTF8.GetBytes(text, span);
+            var span = _bytes.GetSpan(Encoding.UTF8.GetMaxByteCount(text.Length));
+            _bytes.Advance(Encoding.UTF8.GetBytes(text, span));
             EndMessage(start);
         }
 
         /// <summary>Writes the tag and one length byte; returns where the content starts.</summary>
         public int BeginMessage(byte tag)
         {
-            var span = Reserve(2);
+            var span = _bytes.GetSpan(2);
             span[0] = tag;
             span[1] = 0;
-            Length += 2;
+            _bytes.Advance(2);
             return Length;
         }
 
@@ -110,22 +81,23 @@ public static partial class PrometheusProtobufWriter
             var length = Length - start;
             if (length < 0x80)
             {
-                _buffer[start - 1] = (byte)length;
+                _bytes.Written[start - 1] = (byte)length;
                 return;
             }
-            var extra = VarintSize((ulong)length) - 1;
-            Reserve(extra);
-            _buffer.AsSpan(start, length).CopyTo(_buffer.AsSpan(start + extra));
-            WriteVarint((ulong)length, _buffer.AsSpan(start - 1));
-            Length += extra;
+            var extra = Binary.Varint.Size((ulong)length) - 1;
+            _bytes.GetSpan(extra);
+            _bytes.Advance(extra);
+            var written = _bytes.Written;
+            written.Slice(start, length).CopyTo(written[(start + extra)..]);
+            Binary.Varint.Write(written[(start - 1)..], (ulong)length);
         }
 
         /// <summary>Writes the length prefix and the bytes collected so far to <paramref name="output"/>.</summary>
         public void CopyDelimitedTo(IBufferWriter<byte> output)
         {
-            var prefix = output.GetSpan(10);
-            output.Advance(WriteVarint((ulong)Length, prefix));
-            var remaining = _buffer.AsSpan(0, Length);
+            var prefix = output.GetSpan(Binary.Varint.MaxLength);
+            output.Advance(Binary.Varint.Write(prefix, (ulong)Length));
+            var remaining = _bytes.WrittenSpan;
             while (!remaining.IsEmpty)
             {
                 // Chunks, so a large family does not ask the writer for one huge segment.
@@ -135,29 +107,6 @@ public static partial class PrometheusProtobufWriter
                 output.Advance(count);
                 remaining = remaining[count..];
             }
-        }
-
-        private static int WriteVarint(ulong value, Span<byte> span)
-        {
-            var n = 0;
-            while (value >= 0x80)
-            {
-                span[n++] = (byte)(value | 0x80);
-                value >>= 7;
-            }
-            span[n++] = (byte)value;
-            return n;
-        }
-
-        private static int VarintSize(ulong value)
-        {
-            var n = 1;
-            while (value >= 0x80)
-            {
-                value >>= 7;
-                n++;
-            }
-            return n;
         }
     }
 }

@@ -10,7 +10,7 @@ public static partial class PrometheusTextWriter
     private static class TextEscaping
     {
         /// <summary>Characters escaped in label values and quoted names.</summary>
-        public static readonly SearchValues<char> LabelValueSpecials = SearchValues.Create("\\\n\"");
+        public static readonly SearchValues<char> LabelValueSpecials = LabelValueEscaping.Specials;
 
         /// <summary>Characters escaped in HELP text (0.0.4 does not escape quotes there).</summary>
         public static readonly SearchValues<char> HelpSpecials = SearchValues.Create("\\\n");
@@ -39,11 +39,7 @@ public static partial class PrometheusTextWriter
                 n += written;
                 if (index < 0) return n;
                 destination[n++] = (byte)'\\';
-                destination[n++] = rest[index] switch
-                {
-                    '\n' => (byte)'n',
-                    var c => (byte)c,
-                };
+                destination[n++] = (byte)LabelValueEscaping.EscapeLetter(rest[index]);
                 rest = rest[(index + 1)..];
             }
         }

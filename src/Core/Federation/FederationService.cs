@@ -24,7 +24,7 @@ public sealed class FederationService
         _time = timeProvider ?? TimeProvider.System;
 
         // Prometheus adds instance="" when the external labels do not set it, so federated series that
-        // lack an instance do not get the federating server's target instance (issue #2488).
+        // lack an instance do not get the federating server's target instance (web/federate.go).
         foreach (var target in config.Targets())
         {
             var job = target.Labels.Get("job");

@@ -153,14 +153,20 @@ public sealed class Labels : IReadOnlyList<Label>, IEquatable<Labels>, IComparab
     /// <inheritdoc />
     public override int GetHashCode() => _hash;
 
-    /// <summary>Formats as <c>{a="1", b="2"}</c> (the form Prometheus uses in messages).</summary>
+    /// <summary>
+    /// Formats as <c>{a="1", b="2"}</c>, the form Prometheus 3 uses in messages: values escaped, and names outside
+    /// the classic syntax quoted (<c>{"my.name"="1"}</c>). For messages only; stored keys use TargetKeyEncoding.
+    /// </summary>
     public override string ToString()
     {
         var sb = new StringBuilder("{");
         for (var i = 0; i < _labels.Length; i++)
         {
             if (i > 0) sb.Append(", ");
-            sb.Append(_labels[i].Name).Append("=\"").Append(_labels[i].Value.Replace("\\", "\\\\").Replace("\"", "\\\"").Replace("\n", "\\n")).Append('"');
+            var name = _labels[i].Name;
+            if (LegacyNames.IsLabelName(name)) sb.Append(name);
+            else sb.Append('"').AppendEscaped(name).Append('"');
+            sb.Append("=\"").AppendEscaped(_labels[i].Value).Append('"');
         }
         return sb.Append('}').ToString();
     }

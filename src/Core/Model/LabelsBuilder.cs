@@ -41,9 +41,6 @@ public sealed class LabelsBuilder
         return this;
     }
 
-    /// <summary>Deletes a label if present.</summary>
-    public LabelsBuilder Delete(string name) => Set(name, "");
-
     /// <summary>Removes every label for which <paramref name="predicate"/> is true.</summary>
     public LabelsBuilder RemoveWhere(Predicate<Label> predicate)
     {

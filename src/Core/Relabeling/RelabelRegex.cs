@@ -1,6 +1,6 @@
 using System.Text;
 using System.Text.RegularExpressions;
-using FedFunctions.Core.Selectors.Re2;
+using FedFunctions.Core.Re2;
 
 namespace FedFunctions.Core.Relabeling;
 

@@ -6,7 +6,8 @@ namespace FedFunctions.Core.Scheduling;
 /// <summary>
 /// NcrontabSchedule is the timer schedule Azure Functions uses: NCRONTAB with six fields
 /// (<c>{second} {minute} {hour} {day} {month} {day-of-week}</c>, e.g. <c>0 */1 * * * *</c>). Classic
-/// five-field cron (no seconds) and Cronos macros such as <c>@hourly</c> are accepted too. Times are UTC.
+/// five-field cron (no seconds) is accepted too; macros such as <c>@hourly</c> and <c>L W # ?</c> are refused,
+/// as the Functions timer refuses them. Times are UTC.
 /// </summary>
 public sealed class NcrontabSchedule
 {
@@ -21,7 +22,6 @@ public sealed class NcrontabSchedule
     /// <summary>Expression is the schedule as written.</summary>
     public string Expression { get; }
 
-    /// <summary>Parse reads a six-field NCRONTAB (or five-field cron) expression.</summary>
     private static readonly string[] MonthAndDayNames =
         ["JAN", "FEB", "MAR", "APR", "MAY", "JUN", "JUL", "AUG", "SEP", "OCT", "NOV", "DEC", "SUN", "MON", "TUE", "WED", "THU", "FRI", "SAT"];
 
@@ -38,6 +38,7 @@ public sealed class NcrontabSchedule
         return null;
     }
 
+    /// <summary>Parse reads a six-field NCRONTAB (or five-field cron) expression.</summary>
     /// <exception cref="ConfigException">The expression is empty or invalid; the message says why.</exception>
     public static NcrontabSchedule Parse(string expression)
     {

@@ -28,7 +28,7 @@ public sealed partial class Scraper
             {
                 var length = Encoding.UTF8.GetByteCount(label.Value);
                 if (length > job.LabelValueLengthLimit)
-                    return $"label_value_length_limit exceeded (metric: {metric}, label name: {Shorten(label.Name)}, value: \"{Escape(Shorten(label.Value))}\", length: {length}, limit: {job.LabelValueLengthLimit})";
+                    return $"label_value_length_limit exceeded (metric: {metric}, label name: {Shorten(label.Name)}, value: \"{LabelValueEscaping.Escape(Shorten(label.Value))}\", length: {length}, limit: {job.LabelValueLengthLimit})";
             }
         }
         return null;
@@ -41,29 +41,13 @@ public sealed partial class Scraper
         foreach (var label in labels.AsSpan())
         {
             var valid = label.Name == "__name__" ? LegacyNames.IsMetricName(label.Value) : LegacyNames.IsLabelName(label.Name);
-            if (!valid) return $"invalid metric name or label names: {LabelsText(labels)}";
+            if (!valid) return $"invalid metric name or label names: {labels}";
         }
         return null;
-    }
-
-    // Prometheus 3's Labels.String(): names outside the classic syntax are quoted.
-    private static string LabelsText(Labels labels)
-    {
-        var text = new StringBuilder("{");
-        foreach (var label in labels.AsSpan())
-        {
-            if (text.Length > 1) text.Append(", ");
-            if (LegacyNames.IsLabelName(label.Name)) text.Append(label.Name);
-            else text.Append('"').Append(Escape(label.Name)).Append('"');
-            text.Append("=\"").Append(Escape(label.Value)).Append('"');
-        }
-        return text.Append('}').ToString();
     }
 
     // Go's %.50s: at most 50 characters of the text.
     private static string Shorten(string text) =>
         text.Length <= MaxShown ? text : text[..(char.IsHighSurrogate(text[MaxShown - 1]) ? MaxShown - 1 : MaxShown)];
 
-    private static string Escape(string text) =>
-        text.Replace("\\", "\\\\", StringComparison.Ordinal).Replace("\"", "\\\"", StringComparison.Ordinal).Replace("\n", "\\n", StringComparison.Ordinal);
 }

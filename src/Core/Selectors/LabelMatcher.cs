@@ -1,4 +1,4 @@
-using FedFunctions.Core.Selectors.Re2;
+using FedFunctions.Core.Re2;
 
 namespace FedFunctions.Core.Selectors;
 

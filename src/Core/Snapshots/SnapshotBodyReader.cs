@@ -1,6 +1,7 @@
 using System.Buffers.Binary;
 using System.Text;
 using FedFunctions.Core.Model;
+using FedFunctions.Core.Binary;
 
 namespace FedFunctions.Core.Snapshots;
 
@@ -175,25 +176,17 @@ internal ref struct SnapshotBodyReader
         return BitConverter.UInt64BitsToDouble(bits);
     }
 
-    private long ReadZigZag()
-    {
-        var raw = ReadVarint();
-        return (long)(raw >> 1) ^ -(long)(raw & 1);
-    }
+    private long ReadZigZag() => Varint.UnZigZag(ReadVarint());
 
     private ulong ReadVarint()
     {
         var start = _position;
-        ulong result = 0;
-        for (var shift = 0; shift < 64; shift += 7)
+        return Varint.TryRead(_data, ref _position, out var value) switch
         {
-            if (_position >= _data.Length) throw Truncated();
-            var b = _data[_position++];
-            if (shift == 63 && b > 1) break;
-            result |= (ulong)(b & 0x7F) << shift;
-            if (b < 0x80) return result;
-        }
-        throw SnapshotCodec.Error($"varint overflow at body offset {start}");
+            Varint.ReadResult.Ok => value,
+            Varint.ReadResult.Truncated => throw Truncated(),
+            _ => throw SnapshotCodec.Error($"varint overflow at body offset {start}"),
+        };
     }
 
     private readonly SnapshotFormatException Truncated() => SnapshotCodec.Error($"snapshot body is truncated at offset {_position}");

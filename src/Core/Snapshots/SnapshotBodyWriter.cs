@@ -1,5 +1,6 @@
 using System.Text;
 using FedFunctions.Core.Model;
+using FedFunctions.Core.Binary;
 
 namespace FedFunctions.Core.Snapshots;
 
@@ -12,10 +13,10 @@ internal static class SnapshotBodyWriter
     // Strict: a lone surrogate would not survive the UTF-8 round trip, so refuse it instead of altering it.
     private static readonly UTF8Encoding StrictUtf8 = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
 
-    public static SnapshotBuffer Write(TargetSnapshot snapshot)
+    public static PooledByteBuffer Write(TargetSnapshot snapshot)
     {
         var table = BuildStringTable(snapshot, out var strings);
-        var buffer = new SnapshotBuffer(64 + 24 * snapshot.Samples.Count);
+        var buffer = new PooledByteBuffer(64 + 24 * snapshot.Samples.Count);
         try
         {
             buffer.WriteVarint((ulong)strings.Length);
@@ -70,7 +71,7 @@ internal static class SnapshotBodyWriter
         }
     }
 
-    private static void WriteLabels(SnapshotBuffer buffer, Dictionary<string, int> table, Labels labels)
+    private static void WriteLabels(PooledByteBuffer buffer, Dictionary<string, int> table, Labels labels)
     {
         var span = labels.AsSpan();
         buffer.WriteVarint((ulong)span.Length);

@@ -89,8 +89,8 @@ public sealed partial class SnapshotStore
 
     /// <summary>
     /// KeyFor derives the key of a target: <paramref name="job"/> and a TargetId made of the escaped
-    /// <c>instance</c> label (cut to a readable length), <c>~</c>, and the 16-hex XxHash64 of the canonical
-    /// label text (<see cref="Labels.ToString"/>), so distinct label sets get distinct ids.
+    /// <c>instance</c> label (cut to a readable length) and the versioned hash of the whole label set
+    /// (<see cref="TargetKeyEncoding"/>), so distinct label sets get distinct ids.
     /// </summary>
     /// <exception cref="ArgumentException"><paramref name="job"/> is empty.</exception>
     public static TargetKey KeyFor(string job, Labels targetLabels)
@@ -99,7 +99,7 @@ public sealed partial class SnapshotStore
         ArgumentNullException.ThrowIfNull(targetLabels);
         var instance = TableKeys.Escape(targetLabels.Get("instance"));
         instance = instance[..TableKeys.SafeCut(instance, MaxInstanceChars)];
-        return new TargetKey(job, instance + "~" + TableKeys.Hash16(targetLabels.ToString()));
+        return new TargetKey(job, instance + TargetKeyEncoding.Suffix(targetLabels));
     }
 
     /// <summary>MaxInstanceChars bounds the readable part of a TargetId; the hash keeps ids unique.</summary>

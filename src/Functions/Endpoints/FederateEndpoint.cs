@@ -98,7 +98,7 @@ internal static class FederateEndpoint
 
         response.StatusCode = StatusCodes.Status200OK;
         response.ContentType = answer.ContentType;
-        var gzip = AcceptsGzip(request.Headers.AcceptEncoding);
+        var gzip = AcceptHeader.AcceptsEncoding(request.Headers.AcceptEncoding, "gzip");
         if (gzip) response.Headers.ContentEncoding = "gzip";
 
         long series = 0;
@@ -133,29 +133,5 @@ internal static class FederateEndpoint
         response.Headers.XContentTypeOptions = "nosniff";
         await response.WriteAsync(message + "\n");
         return status;
-    }
-
-    /// <summary>Whether Accept-Encoding lists gzip (or *) with a non-zero quality.</summary>
-    internal static bool AcceptsGzip(StringValues acceptEncoding)
-    {
-        foreach (var header in acceptEncoding)
-        {
-            if (header is null) continue;
-            foreach (var part in header.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries))
-            {
-                var semicolon = part.IndexOf(';');
-                var coding = (semicolon < 0 ? part : part[..semicolon]).Trim();
-                if (!coding.Equals("gzip", StringComparison.OrdinalIgnoreCase) && coding != "*") continue;
-                if (semicolon < 0) return true;
-                var parameter = part[(semicolon + 1)..].Trim();
-                if (parameter.StartsWith("q=", StringComparison.OrdinalIgnoreCase) &&
-                    double.TryParse(parameter[2..], System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out var q))
-                {
-                    return q > 0;
-                }
-                return true;
-            }
-        }
-        return false;
     }
 }

@@ -52,7 +52,7 @@ public partial class ExpositionParserTests
             "# TYPE \"http.server.duration\" gauge\n# HELP \"http.server.duration\" Time \\\"spent\\\".\n" +
             "{\"http.server.duration\",\"http.route\"=\"/a\"} 1.5\n# EOF\n"), ExpositionFormat.OpenMetrics);
         var sample = Assert.Single(doc.Samples);
-        Assert.Equal("{__name__=\"http.server.duration\", http.route=\"/a\"}", sample.Labels.ToString());
+        Assert.Equal("{__name__=\"http.server.duration\", \"http.route\"=\"/a\"}", sample.Labels.ToString());
         Assert.Equal(new MetricMetadata("http.server.duration", MetricType.Gauge, "Time \"spent\".", ""), Assert.Single(doc.Metadata));
     }
 

@@ -29,11 +29,11 @@ public sealed class BodyMemoryTests(ITestOutputHelper output)
     [Fact]
     public async Task ThirtyTwoOverLimitTargetsAtOnce_KeepResidentMemoryBounded()
     {
-        await using var server = new ScrapeTestServer();
+        await using var server = await TargetServer.StartAsync();
         server.Route("/huge", StreamGeneratedBodyAsync);
         var jobs = new StringBuilder("scrape_configs:\n");
         for (var i = 0; i < Targets; i++)
-            jobs.Append($"  - job_name: huge{i}\n    scrape_timeout: 30s\n    scrape_interval: 1m\n    body_size_limit: 16MiB\n    metrics_path: /huge\n    static_configs:\n      - targets: ['{server.Address}']\n");
+            jobs.Append($"  - job_name: huge{i}\n    scrape_timeout: 30s\n    scrape_interval: 1m\n    body_size_limit: 16MiB\n    metrics_path: /huge\n    static_configs:\n      - targets: ['{server.HostPort}']\n");
         var targets = FederationConfig.Parse(jobs.ToString()).Targets();
         using var client = Scraper.CreateHttpClient();
         var scraper = new Scraper(client, new ScraperOptions { MaxConcurrency = Targets });
@@ -57,16 +57,14 @@ public sealed class BodyMemoryTests(ITestOutputHelper output)
     }
 
     // Streams 200 MB of valid exposition lines without a Content-Length, until done or the scraper hangs up.
-    private static async Task StreamGeneratedBodyAsync(System.Net.HttpListenerContext context)
+    private static async Task StreamGeneratedBodyAsync(Microsoft.AspNetCore.Http.HttpContext context)
     {
         var response = context.Response;
         response.ContentType = "text/plain; version=0.0.4";
-        response.SendChunked = true;
         var line = Encoding.ASCII.GetBytes("generated_metric{shard=\"0123456789abcdef\"} 1\n");
         var chunk = new byte[64 * 1024 / line.Length * line.Length];
         for (var at = 0; at < chunk.Length; at += line.Length) line.CopyTo(chunk, at);
         for (long sent = 0; sent < BodyBytes; sent += chunk.Length)
-            await response.OutputStream.WriteAsync(chunk);
-        response.Close();
+            await response.Body.WriteAsync(chunk, context.RequestAborted);
     }
 }

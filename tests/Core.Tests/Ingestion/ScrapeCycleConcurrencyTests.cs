@@ -1,3 +1,4 @@
+using FedFunctions.TestSupport;
 using Azure.Data.Tables;
 using Azure.Storage.Blobs;
 using FedFunctions.Core.Configuration;

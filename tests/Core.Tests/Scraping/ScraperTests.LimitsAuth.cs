@@ -195,8 +195,7 @@ public sealed partial class ScraperTests
         _server.Route("/old", context =>
         {
             context.Response.StatusCode = 302;
-            context.Response.RedirectLocation = "/metrics";
-            context.Response.Close();
+            context.Response.Headers.Location = "/metrics";
             return Task.CompletedTask;
         });
     }
@@ -236,6 +235,6 @@ public sealed partial class ScraperTests
 
         AssertDown(notFollowed, "server returned HTTP status 302 Found");
         Assert.True(followed.Up, followed.Error);
-        Assert.Equal(Labels.Of("instance", _server.Address, "job", "follow"), followed.TargetLabels);
+        Assert.Equal(Labels.Of("instance", _server.HostPort, "job", "follow"), followed.TargetLabels);
     }
 }

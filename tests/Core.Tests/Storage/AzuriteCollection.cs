@@ -1,3 +1,4 @@
+using FedFunctions.TestSupport;
 namespace FedFunctions.Core.Tests.Storage;
 
 /// <summary>AzuriteCollection shares one <see cref="AzuriteServer"/> among the storage integration tests.</summary>

@@ -3,7 +3,7 @@ using FedFunctions.Core.Storage;
 
 namespace FedFunctions.Core.Tests.Storage;
 
-/// <summary>Tests of <see cref="SnapshotStore"/> that need no storage: connections, names and keys.</summary>
+/// <summary>Tests of <see cref="SnapshotStore"/> that need no storage: connections and names (keys: TargetKeyEncodingTests).</summary>
 public sealed class SnapshotStoreSettingsTests
 {
     [Fact]
@@ -48,38 +48,5 @@ public sealed class SnapshotStoreSettingsTests
         var (tables, blobs) = SnapshotStore.CreateClients(StorageConnection.FromConnectionString(StorageConnection.DevelopmentStorage));
         var ex = Assert.Throws<ArgumentException>(() => new SnapshotStore(tables, blobs, new SnapshotStoreOptions { TableName = table, ContainerName = container }));
         Assert.StartsWith("invalid", ex.Message);
-    }
-
-    public static TheoryData<string, Labels, string> Keys => new()
-    {
-        { "node", Labels.Of("instance", "host:9100", "job", "node"), "^host:9100~[0-9a-f]{16}$" },
-        { "node", Labels.Of("job", "node"), "^~[0-9a-f]{16}$" },
-        { "web", Labels.Of("instance", "http://h/x?y#z", "job", "web"), "^http:%2F%2Fh%2Fx%3Fy%23z~[0-9a-f]{16}$" },
-    };
-
-    [Theory]
-    [MemberData(nameof(Keys))]
-    public void KeyFor_IsEscapedInstanceAndHash(string job, Labels labels, string pattern)
-    {
-        var key = SnapshotStore.KeyFor(job, labels);
-        Assert.Equal(job, key.Job);
-        Assert.Matches(pattern, key.TargetId);
-        Assert.Equal(key, SnapshotStore.KeyFor(job, Labels.From(labels.Reverse())));
-    }
-
-    [Fact]
-    public void KeyFor_DistinguishesLabelSetsWithTheSameInstance()
-    {
-        var a = SnapshotStore.KeyFor("node", Labels.Of("instance", "h:1", "job", "node", "zone", "a"));
-        var b = SnapshotStore.KeyFor("node", Labels.Of("instance", "h:1", "job", "node", "zone", "b"));
-        Assert.NotEqual(a.TargetId, b.TargetId);
-    }
-
-    [Fact]
-    public void KeyFor_BoundsLongInstances()
-    {
-        var key = SnapshotStore.KeyFor("node", Labels.Of("instance", new string('/', 1000)));
-        Assert.True(key.TargetId.Length <= SnapshotStore.MaxInstanceChars + TableKeys.HashSuffixChars);
-        Assert.Matches("^(%2F)+~[0-9a-f]{16}$", key.TargetId);
     }
 }

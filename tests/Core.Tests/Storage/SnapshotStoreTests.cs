@@ -1,3 +1,4 @@
+using FedFunctions.TestSupport;
 using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;

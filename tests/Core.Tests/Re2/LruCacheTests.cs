@@ -1,6 +1,6 @@
-using FedFunctions.Core.Selectors.Re2;
+using FedFunctions.Core.Re2;
 
-namespace FedFunctions.Core.Tests.Selectors;
+namespace FedFunctions.Core.Tests.Re2;
 
 public sealed class LruCacheTests
 {

@@ -1,14 +1,14 @@
 using System.Diagnostics;
 using System.Text;
 using System.Text.RegularExpressions;
+using Xunit;
 
-namespace FedFunctions.Core.Tests.Storage;
+namespace FedFunctions.TestSupport;
 
 /// <summary>
 /// AzuriteServer runs a real Azurite (the Azure Storage emulator, from the repository's <c>node_modules</c>)
 /// in memory on free 127.0.0.1 ports for the duration of a test class or collection, and kills it on dispose.
-/// Self-contained on purpose: another test project can link this file
-/// (<c>&lt;Compile Include="..\Core.Tests\Storage\AzuriteServer.cs" /&gt;</c>) and use it as an xunit fixture.
+/// Every test project uses it as an xunit fixture (with Kill, RestartEmpty, Freeze and Thaw for fault tests).
 /// </summary>
 public sealed partial class AzuriteServer : IAsyncLifetime, IAsyncDisposable
 {
@@ -131,7 +131,7 @@ public sealed partial class AzuriteServer : IAsyncLifetime, IAsyncDisposable
     }
 
     /// <summary>Signal sends <paramref name="signal"/> (e.g. <c>-TERM</c>) to process <paramref name="pid"/> with kill.</summary>
-    internal static void Signal(int pid, string signal)
+    public static void Signal(int pid, string signal)
     {
         using var kill = Process.Start(new ProcessStartInfo("kill") { ArgumentList = { signal, Port(pid) }, UseShellExecute = false })
             ?? throw new InvalidOperationException("could not run kill");

@@ -1,6 +1,6 @@
 using System.Text.RegularExpressions;
 
-namespace FedFunctions.Core.Selectors.Re2;
+namespace FedFunctions.Core.Re2;
 
 /// <summary>
 /// CapturingRegexProgram is a fully anchored RE2 pattern compiled with its capture groups, for relabeling's

@@ -1,4 +1,4 @@
-namespace FedFunctions.Core.Selectors.Re2;
+namespace FedFunctions.Core.Re2;
 
 /// <summary>Re2Node is one node of a parsed RE2 pattern, with every flag (i, m, s, U) already resolved.</summary>
 internal abstract class Re2Node

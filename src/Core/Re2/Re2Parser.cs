@@ -1,6 +1,7 @@
+using FedFunctions.Core.Selectors;
 using System.Diagnostics.CodeAnalysis;
 
-namespace FedFunctions.Core.Selectors.Re2;
+namespace FedFunctions.Core.Re2;
 
 /// <summary>
 /// Re2Parser parses RE2 syntax (Go's <c>regexp/syntax</c> with the Perl flags Prometheus uses, plus <c>s</c> on)

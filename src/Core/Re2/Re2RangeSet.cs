@@ -1,6 +1,6 @@
 using System.Globalization;
 
-namespace FedFunctions.Core.Selectors.Re2;
+namespace FedFunctions.Core.Re2;
 
 /// <summary>
 /// Re2RangeSet is a set of Unicode code points as sorted, merged, inclusive ranges, plus the named sets RE2

@@ -1,4 +1,4 @@
-namespace FedFunctions.Core.Selectors.Re2;
+namespace FedFunctions.Core.Re2;
 
 /// <summary>Re2SyntaxException is a pattern RE2 (or linear-time matching) rejects; its message reads like Go's.</summary>
 internal sealed class Re2SyntaxException(string code, string expr)

@@ -1,4 +1,4 @@
-namespace FedFunctions.Core.Selectors.Re2;
+namespace FedFunctions.Core.Re2;
 
 /// <summary>Re2Parser's escapes and character classes.</summary>
 internal sealed partial class Re2Parser

@@ -1,7 +1,7 @@
 using System.Globalization;
 using System.Text;
 
-namespace FedFunctions.Core.Selectors.Re2;
+namespace FedFunctions.Core.Re2;
 
 /// <summary>
 /// Re2Emitter writes a parsed RE2 pattern as an equivalent .NET pattern for <c>RegexOptions.NonBacktracking</c>:
@@ -16,7 +16,7 @@ namespace FedFunctions.Core.Selectors.Re2;
 /// <c>[0-9A-Za-z_]</c>. They agree when both characters around the assertion are ASCII (or a text edge), and can
 /// differ next to a non-ASCII word character: RE2 sees a boundary between <c>a</c> and <c>é</c>, .NET does not.
 /// NonBacktracking has no look-arounds, so RE2's rule cannot be spelled out; the difference is accepted and
-/// documented (see <see cref="LabelMatcher"/>) rather than rejecting every pattern that uses <c>\b</c>.
+/// documented (see <see cref="Selectors.LabelMatcher"/>) rather than rejecting every pattern that uses <c>\b</c>.
 /// </remarks>
 internal static class Re2Emitter
 {

@@ -1,4 +1,4 @@
-namespace FedFunctions.Core.Selectors.Re2;
+namespace FedFunctions.Core.Re2;
 
 /// <summary>
 /// LruCache is a small thread-safe map from string keys to values, bounded at <see cref="Capacity"/> entries: when

@@ -1,7 +1,7 @@
 using System.Text.RegularExpressions;
-using FedFunctions.Core.Selectors.Re2;
+using FedFunctions.Core.Re2;
 
-namespace FedFunctions.Core.Tests.Selectors;
+namespace FedFunctions.Core.Tests.Re2;
 
 public sealed class Re2EmitterTests
 {
