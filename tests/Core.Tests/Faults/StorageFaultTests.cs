@@ -62,16 +62,19 @@ public sealed class StorageFaultTests : IAsyncLifetime
             new BlobServiceClient(_azurite.ConnectionString, SnapshotStore.BlobOptions()), _options, _observer);
     }
 
-    private FederationConfig Config(string path = "/metrics") => FederationConfig.Parse(
-        $"scrape_configs:\n  - job_name: app\n    scrape_interval: 1s\n    scrape_timeout: 1s\n    metrics_path: {path}\n    static_configs:\n      - targets: ['{_targets.HostPort}']\n");
+    // The big snapshot's scrape gets a 5 s slot: a loaded machine may take over 1 s to serve and parse 60,000 series.
+    private static readonly TimeSpan BigSlot = TimeSpan.FromSeconds(5);
+
+    private FederationConfig Config(string path = "/metrics", string interval = "1s") => FederationConfig.Parse(
+        $"scrape_configs:\n  - job_name: app\n    scrape_interval: {interval}\n    scrape_timeout: {interval}\n    metrics_path: {path}\n    static_configs:\n      - targets: ['{_targets.HostPort}']\n");
 
     private static ScrapeCycle Cycle(FederationConfig config, SnapshotStore store) =>
         new(config, new Scraper(Scraper.CreateHttpClient()), store);
 
-    private static async Task<ScrapeCycleResult> RunDueAsync(ScrapeCycle cycle, TimeSpan budget, CancellationToken stop = default)
+    private static async Task<ScrapeCycleResult> RunDueAsync(ScrapeCycle cycle, TimeSpan budget, CancellationToken stop = default, TimeSpan? slot = null)
     {
-        // The job is due once per 1 s slot: wait for the next slot so the run has a target to write.
-        await Task.Delay(TimeSpan.FromMilliseconds(1100), CancellationToken.None);
+        // The job is due once per slot (1 s unless given): wait for the next slot so the run has a target to write.
+        await Task.Delay((slot ?? TimeSpan.FromSeconds(1)) + TimeSpan.FromMilliseconds(100), CancellationToken.None);
         return await cycle.RunAsync(budget, stop).WaitAsync(Hang, CancellationToken.None);
     }
 
@@ -159,7 +162,7 @@ public sealed class StorageFaultTests : IAsyncLifetime
         var body = new StringBuilder("# TYPE big gauge\n");
         for (var i = 0; i < 60_000; i++) body.Append("big{id=\"").Append(Convert.ToHexString(BitConverter.GetBytes(random.NextInt64()))).Append("\"} ").Append(i).Append('\n');
         _targets.Serve("/big", TargetResponse.Text(body.ToString()));
-        var config = Config("/big");
+        var config = Config("/big", "5s");
         var store = NewStore();
         var cycle = Cycle(config, store);
         var federation = new FederationService(new SnapshotCache(store), config, FederationQuery.DefaultLookback);
@@ -177,7 +180,7 @@ public sealed class StorageFaultTests : IAsyncLifetime
             // The run is stopped once the fault is in place, however long a loaded machine took to get there
             // (scrape, encode, blob upload): a fixed run budget could end the run before the entity write.
             using var stop = new CancellationTokenSource();
-            var run = RunDueAsync(cycle, Hang, stop.Token);
+            var run = RunDueAsync(cycle, Hang, stop.Token, BigSlot);
             await Task.WhenAny(_freezer.Injected, run).WaitAsync(Hang);
             await Task.Delay(TimeSpan.FromMilliseconds(500));
             await stop.CancelAsync();
@@ -197,7 +200,7 @@ public sealed class StorageFaultTests : IAsyncLifetime
         else Assert.True(served >= before);
         Assert.Equal(60_000, families.Single(f => f.Name == "big").Samples.Count);
 
-        var healed = await RunDueAsync(cycle, TimeSpan.FromSeconds(30));
+        var healed = await RunDueAsync(cycle, TimeSpan.FromSeconds(30), slot: BigSlot);
         Assert.True(healed.Succeeded, healed.ToString());
         Assert.True((await federation.QueryAsync(Everything)).Single(f => f.Name == "up").Samples.Single().TimestampMs > before);
     }
