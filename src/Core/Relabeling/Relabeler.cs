@@ -101,7 +101,9 @@ public static class Relabeler
     public static ulong HashMod(string value, ulong modulus)
     {
         Span<byte> hash = stackalloc byte[16];
+#pragma warning disable CA5351 // Not security: Prometheus defines hashmod with MD5, and sharding must match it.
         MD5.HashData(Encoding.UTF8.GetBytes(value), hash);
+#pragma warning restore CA5351
         return BinaryPrimitives.ReadUInt64BigEndian(hash[8..]) % modulus;
     }
 }

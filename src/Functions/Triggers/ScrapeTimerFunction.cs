@@ -1,3 +1,4 @@
+using FedFunctions.Functions.Monitoring;
 using FedFunctions.Functions.Hosting;
 using Microsoft.Azure.Functions.Worker;
 
@@ -14,7 +15,7 @@ internal sealed class ScrapeTimerFunction(ScrapeRunner runner, ILogger<ScrapeTim
     public async Task RunAsync([TimerTrigger("%ScrapeSchedule%", UseMonitor = true)] TimerInfo timer, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(timer);
-        if (timer.IsPastDue) logger.LogWarning("timer is past due; scraping now");
+        if (timer.IsPastDue) logger.TimerPastDue();
         var outcome = await runner.RunForOutcomeAsync("timer", cancellationToken);
         if (!outcome.Succeeded) throw new ScrapeFailedException(outcome.Error!);
     }
