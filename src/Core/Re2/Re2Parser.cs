@@ -1,5 +1,5 @@
-using FedFunctions.Core.Selectors;
 using System.Diagnostics.CodeAnalysis;
+using FedFunctions.Core.Selectors;
 
 namespace FedFunctions.Core.Re2;
 

@@ -1,6 +1,6 @@
-using FedFunctions.Functions.Monitoring;
 using System.Text.Json;
 using FedFunctions.Functions.Hosting;
+using FedFunctions.Functions.Monitoring;
 
 namespace FedFunctions.Functions.Endpoints;
 

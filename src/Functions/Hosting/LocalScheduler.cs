@@ -1,5 +1,5 @@
-using FedFunctions.Functions.Monitoring;
 using FedFunctions.Core.Storage;
+using FedFunctions.Functions.Monitoring;
 
 namespace FedFunctions.Functions.Hosting;
 

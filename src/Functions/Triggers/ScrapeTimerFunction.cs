@@ -1,5 +1,5 @@
-using FedFunctions.Functions.Monitoring;
 using FedFunctions.Functions.Hosting;
+using FedFunctions.Functions.Monitoring;
 using Microsoft.Azure.Functions.Worker;
 
 namespace FedFunctions.Functions.Triggers;
