@@ -229,9 +229,9 @@ public sealed class MainBicepTests(MainTemplateFixture fixture) : IClassFixture<
     {
         if (count.GetValueKind() == System.Text.Json.JsonValueKind.Number) return count.GetValue<int>();
         var text = count.GetValue<string>();
-        const string Prefix = "[length(variables('";
-        Assert.StartsWith(Prefix, text, StringComparison.Ordinal);
-        var variable = text[Prefix.Length..text.IndexOf('\'', Prefix.Length)];
+        const string prefix = "[length(variables('";
+        Assert.StartsWith(prefix, text, StringComparison.Ordinal);
+        var variable = text[prefix.Length..text.IndexOf('\'', prefix.Length)];
         return template["variables"]?[variable]?.AsArray().Count ?? throw new InvalidOperationException("no variable " + variable);
     }
 }
