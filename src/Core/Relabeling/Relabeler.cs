@@ -10,7 +10,7 @@ namespace FedFunctions.Core.Relabeling;
 /// Relabeler applies relabel rules in order to a label set, as Prometheus' <c>relabel.Process</c>: the
 /// first rule that drops stops processing; setting a label to "" deletes it.
 /// </summary>
-public static class Relabeler
+internal static class Relabeler
 {
     /// <summary>Process returns the relabeled set, or null when a rule dropped it.</summary>
     public static Labels? Process(Labels labels, IReadOnlyList<RelabelConfig> rules)
