@@ -7,6 +7,12 @@ cd "$(dirname "$0")/.."
 scripts/setup.sh --test || exit 1
 rm -rf TestResults
 dotnet build fed-functions.sln -c Release --nologo --verbosity quiet || { echo "tests: 0 passed, 1 failed"; exit 1; }
+# Style: the code must already be as `dotnet format` leaves it (.editorconfig); ~1 min. On failure it
+# lists each file, line and rule that differs, and counts as one failed test.
+format_failed=0
+if ! dotnet format fed-functions.sln --verify-no-changes --verbosity quiet; then
+  echo "dotnet format: FAILED (the lines above differ; run: dotnet format fed-functions.sln)"; format_failed=1
+fi
 dotnet test fed-functions.sln -c Release --no-build --nologo --logger "trx" --logger "console;verbosity=normal" --results-directory TestResults
 status=$?
 
@@ -19,6 +25,7 @@ for trx in TestResults/*.trx; do
   passed=$((passed + ${p:-0})); failed=$((failed + ${f:-0}))
 done
 if [[ $status -ne 0 && $failed -eq 0 ]]; then failed=1; fi   # a crash or build error counts as a failure
+if [[ $format_failed -ne 0 ]]; then failed=$((failed + 1)); status=1; fi
 
 mkdir -p TestResults
 # The README's first command, end to end: Azurite + the app + a federated series within one interval.

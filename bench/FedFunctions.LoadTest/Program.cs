@@ -8,7 +8,7 @@ using FedFunctions.LoadTest;
 using FedFunctions.TestSupport;
 
 var targets = args.Length > 0 ? int.Parse(args[0], CultureInfo.InvariantCulture) : 200;
-const int Requests = 10;
+const int requests = 10;
 string[] everything = ["{__name__=~\".+\"}"];
 string[] selective = ["node_cpu_seconds_total{mode=\"idle\"}", "node_load1"];
 
@@ -64,9 +64,9 @@ Report ours, theirs;
         Console.WriteLine($"fed-functions run {run + 1}: {watch.Elapsed.TotalSeconds:0.000}s, {series} series, app cpu {cpuPerRun[^1]:0.00}s, azurite cpu {azuriteCpuPerRun[^1]:0.00}s :: {body.Split("\"Logs\":[\"")[1].Split('"')[0]}");
     }
 
-    var (coldAll, allLatency, allBytes) = await Latency.MeasureAsync(http, everything, Requests);
+    var (coldAll, allLatency, allBytes) = await Latency.MeasureAsync(http, everything, requests);
     var before = await ServerTimes(http);
-    var (coldSel, selLatency, selBytes) = await Latency.MeasureAsync(http, selective, Requests);
+    var (coldSel, selLatency, selBytes) = await Latency.MeasureAsync(http, selective, requests);
     var after = await ServerTimes(http);
     // Where the selective request's time goes, from the app's own histograms (sum/count deltas).
     Console.WriteLine($"fed-functions selective, server side per request: storage+select {(after.Read - before.Read) / (after.Count - before.Count) * 1000:0.0} ms, " +
@@ -90,8 +90,8 @@ Report ours, theirs;
     var cpu = ProcessStats.CpuSeconds(pid) - cpu0;
     var longest = await Scalar(prometheus, "max(scrape_duration_seconds)");
     var seriesCount = (long)await OwnMetric(prometheus, "prometheus_tsdb_head_series");
-    var (coldAll, allLatency, allBytes) = await Latency.MeasureAsync(prometheus.Http, everything, Requests);
-    var (_, selLatency, selBytes) = await Latency.MeasureAsync(prometheus.Http, selective, Requests);
+    var (coldAll, allLatency, allBytes) = await Latency.MeasureAsync(prometheus.Http, everything, requests);
+    var (_, selLatency, selBytes) = await Latency.MeasureAsync(prometheus.Http, selective, requests);
     theirs = new Report("Prometheus 2.42", longest, cpu / appended * 100_000, double.NaN, allLatency, selLatency, coldAll, allBytes, selBytes,
         ProcessStats.PeakMemoryMiB(pid), double.NaN, seriesCount);
 }

@@ -32,7 +32,7 @@ public sealed class DeployPackageTests
             using (var extensions = JsonDocument.Parse(Read(zip, "extensions.json")))
             {
                 foreach (var extension in extensions.RootElement.GetProperty("extensions").EnumerateArray())
-                    {
+                {
                     var hint = extension.GetProperty("hintPath").GetString()!;
                     Assert.Contains(hint.StartsWith("./", StringComparison.Ordinal) ? hint[2..] : hint, names);
                 }

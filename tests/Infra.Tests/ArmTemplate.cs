@@ -34,13 +34,13 @@ public sealed class ArmTemplate
     public IReadOnlyList<ArmTemplateResource> OfType(string type) =>
         Resources.Where(r => string.Equals(r.Type, type, StringComparison.OrdinalIgnoreCase)).ToList();
 
-    /// <summary>Single returns the only resource of type <paramref name="type"/>.</summary>
-    public ArmTemplateResource Single(string type) => Assert.Single(OfType(type));
+    /// <summary>OnlyOfType returns the only resource of type <paramref name="type"/>.</summary>
+    public ArmTemplateResource OnlyOfType(string type) => Assert.Single(OfType(type));
 
     /// <summary>AppSettings returns the function app's <c>siteConfig.appSettings</c> as name to value expression.</summary>
     public IReadOnlyDictionary<string, string> AppSettings()
     {
-        var site = Single("Microsoft.Web/sites");
+        var site = OnlyOfType("Microsoft.Web/sites");
         var settings = site.Properties["siteConfig"]?["appSettings"]?.AsArray() ?? throw new InvalidOperationException("no appSettings");
         return settings.Select(s => s!.AsObject()).ToDictionary(
             s => (string)s["name"]!,

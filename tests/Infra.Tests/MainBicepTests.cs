@@ -18,7 +18,7 @@ public sealed class MainBicepTests(MainTemplateFixture fixture) : IClassFixture<
     [Fact]
     public void Plan_IsFlexConsumptionOnLinux()
     {
-        var plan = Template.Single("Microsoft.Web/serverfarms");
+        var plan = Template.OnlyOfType("Microsoft.Web/serverfarms");
         Assert.Equal("FC1", (string?)plan.Node["sku"]?["name"]);
         Assert.Equal("FlexConsumption", (string?)plan.Node["sku"]?["tier"]);
         Assert.True(plan.Properties["reserved"]?.GetValue<bool>(), "a Linux plan has reserved: true");
@@ -27,7 +27,7 @@ public sealed class MainBicepTests(MainTemplateFixture fixture) : IClassFixture<
     [Fact]
     public void App_RunsTheIsolatedWorkerRuntimeOnDotnet10()
     {
-        var site = Template.Single("Microsoft.Web/sites");
+        var site = Template.OnlyOfType("Microsoft.Web/sites");
         Assert.Equal("functionapp,linux", (string?)site.Node["kind"]);
         var runtime = site.Properties["functionAppConfig"]?["runtime"];
         Assert.Equal("dotnet-isolated", (string?)runtime?["name"]);
@@ -42,7 +42,7 @@ public sealed class MainBicepTests(MainTemplateFixture fixture) : IClassFixture<
     public void App_RunsAsTheUserAssignedIdentity_AndDeploysWithIt()
     {
         Assert.Single(Template.OfType("Microsoft.ManagedIdentity/userAssignedIdentities"));
-        var site = Template.Single("Microsoft.Web/sites");
+        var site = Template.OnlyOfType("Microsoft.Web/sites");
         Assert.Equal("UserAssigned", (string?)site.Node["identity"]?["type"]);
         var identities = site.Node["identity"]?["userAssignedIdentities"]?.AsObject();
         Assert.NotNull(identities);
@@ -142,7 +142,7 @@ public sealed class MainBicepTests(MainTemplateFixture fixture) : IClassFixture<
     [Fact]
     public void Storage_AllowsNoKeysAndNoPublicBlobs()
     {
-        var storage = Template.Single("Microsoft.Storage/storageAccounts").Properties;
+        var storage = Template.OnlyOfType("Microsoft.Storage/storageAccounts").Properties;
         Assert.False(storage["allowSharedKeyAccess"]?.GetValue<bool>());
         Assert.False(storage["allowBlobPublicAccess"]?.GetValue<bool>());
         Assert.Equal("TLS1_2", (string?)storage["minimumTlsVersion"]);
@@ -153,7 +153,7 @@ public sealed class MainBicepTests(MainTemplateFixture fixture) : IClassFixture<
     public void Storage_HasSnapshotTableAndContainers_NamedFedsnapshots()
     {
         Assert.Equal("fedsnapshots", (string?)Template.Root["variables"]?["snapshotsName"]);
-        var table = Template.Single("Microsoft.Storage/storageAccounts/tableServices/tables");
+        var table = Template.OnlyOfType("Microsoft.Storage/storageAccounts/tableServices/tables");
         Assert.Contains("parameters('snapshotsName')", (string?)table.Node["name"], StringComparison.Ordinal);
         var containers = Template.OfType("Microsoft.Storage/storageAccounts/blobServices/containers")
             .Select(c => (string?)c.Node["name"]).ToList();
@@ -198,7 +198,7 @@ public sealed class MainBicepTests(MainTemplateFixture fixture) : IClassFixture<
     public void Monitoring_IsWorkspaceBasedAppInsightsWithEntraOnlyIngestion()
     {
         Assert.Single(Template.OfType("Microsoft.OperationalInsights/workspaces"));
-        var insights = Template.Single("Microsoft.Insights/components").Properties;
+        var insights = Template.OnlyOfType("Microsoft.Insights/components").Properties;
         Assert.True(insights["DisableLocalAuth"]?.GetValue<bool>());
         Assert.NotNull(insights["WorkspaceResourceId"]);
     }
@@ -229,9 +229,9 @@ public sealed class MainBicepTests(MainTemplateFixture fixture) : IClassFixture<
     {
         if (count.GetValueKind() == System.Text.Json.JsonValueKind.Number) return count.GetValue<int>();
         var text = count.GetValue<string>();
-        const string Prefix = "[length(variables('";
-        Assert.StartsWith(Prefix, text, StringComparison.Ordinal);
-        var variable = text[Prefix.Length..text.IndexOf('\'', Prefix.Length)];
+        const string prefix = "[length(variables('";
+        Assert.StartsWith(prefix, text, StringComparison.Ordinal);
+        var variable = text[prefix.Length..text.IndexOf('\'', prefix.Length)];
         return template["variables"]?[variable]?.AsArray().Count ?? throw new InvalidOperationException("no variable " + variable);
     }
 }

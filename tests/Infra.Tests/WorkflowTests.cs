@@ -19,7 +19,7 @@ public sealed class WorkflowTests
     public void Workflows_AreCiAndDeploy()
     {
         var names = Directory.GetFiles(Workflow.WorkflowsDir).Select(p => Path.GetFileName(p)).Order().ToArray();
-        Assert.Equal(new[] { "ci.yml", "deploy.yml" }, names);
+        Assert.Equal(["ci.yml", "deploy.yml"], names);
     }
 
     [Theory]

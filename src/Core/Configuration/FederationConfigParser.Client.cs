@@ -34,7 +34,7 @@ internal static partial class FederationConfigParser
         public string Url = "", NoProxy = "";
         public bool FromEnvironment;
         public YamlNode? UrlNode, NoProxyNode, FromEnvironmentNode, ConnectHeaderNode;
-        public IReadOnlyList<HeaderSetting> ConnectHeaders = [];
+        public List<HeaderSetting> ConnectHeaders = [];
     }
 
     private static bool TryParseProxyKey(YamlConfigReader reader, string key, YamlNode value, string where, ProxyRaw proxy)
@@ -73,7 +73,7 @@ internal static partial class FederationConfigParser
         return new ProxySettings { ProxyUrl = url, NoProxy = proxy.NoProxy, FromEnvironment = proxy.FromEnvironment, ConnectHeaders = proxy.ConnectHeaders };
     }
 
-    private static IReadOnlyList<HeaderSetting> ParseHeaders(YamlConfigReader reader, YamlNode node, string key, string where, bool checkReserved)
+    private static List<HeaderSetting> ParseHeaders(YamlConfigReader reader, YamlNode node, string key, string where, bool checkReserved)
     {
         var headers = new List<HeaderSetting>();
         foreach (var (name, nameNode, value) in reader.Mapping(node, key, where))
@@ -161,7 +161,7 @@ internal static partial class FederationConfigParser
     private static SslProtocols TlsVersion(YamlConfigReader reader, YamlNode node, string key, string where)
     {
         var text = reader.String(node, key, where);
-#pragma warning disable SYSLIB0039 // TLS 1.0/1.1 are obsolete but Prometheus accepts their names.
+#pragma warning disable SYSLIB0039, CA5397 // TLS 1.0/1.1 are obsolete but Prometheus accepts their names; the user chooses them.
         return text switch
         {
             "TLS10" => SslProtocols.Tls,
@@ -170,7 +170,7 @@ internal static partial class FederationConfigParser
             "TLS13" => SslProtocols.Tls13,
             _ => throw reader.Fail(node, key, $"unknown TLS version: {text} in {where}"),
         };
-#pragma warning restore SYSLIB0039
+#pragma warning restore SYSLIB0039, CA5397
     }
 
     private static OAuth2Settings ParseOAuth2(YamlConfigReader reader, YamlNode node, string where)

@@ -16,7 +16,7 @@ internal static partial class FederationConfigParser
         public OAuth2Settings? OAuth2;
         public YamlNode? OAuth2Node;
         public bool EnableHttp2 = true;
-        public IReadOnlyList<HeaderSetting> Headers = [];
+        public List<HeaderSetting> Headers = [];
         public readonly ProxyRaw Proxy = new();
     }
 

@@ -6,7 +6,7 @@ namespace FedFunctions.Core.Configuration;
 
 internal static partial class FederationConfigParser
 {
-    private static IReadOnlyList<RelabelConfig> ParseRelabelConfigs(YamlConfigReader reader, YamlNode node, string key, string where,
+    private static List<RelabelConfig> ParseRelabelConfigs(YamlConfigReader reader, YamlNode node, string key, string where,
         NameValidationScheme validation)
     {
         var rules = new List<RelabelConfig>();

@@ -1,5 +1,5 @@
-using System.Security.Cryptography;
 using System.Security.Authentication;
+using System.Security.Cryptography;
 using System.Text;
 
 namespace FedFunctions.Core.Configuration;

@@ -8,7 +8,7 @@ namespace FedFunctions.Core.Configuration;
 /// <c>GB</c>/<c>GiB</c>, <c>TB</c>/<c>TiB</c>, <c>PB</c>/<c>PiB</c>, <c>EB</c>/<c>EiB</c>, all powers of 1024
 /// (<c>10MB</c> is 10 MiB, <c>1GB512MB</c> is 1.5 GiB); a bare <c>0</c> is zero. Units are case-sensitive.
 /// </summary>
-public static class PrometheusBytes
+internal static class PrometheusBytes
 {
     private static readonly Dictionary<string, long> Units = new(StringComparer.Ordinal)
     {

@@ -3,13 +3,15 @@ namespace FedFunctions.Core.Configuration;
 /// <summary>TargetAddress validates <c>host:port</c> target addresses (IPv6 hosts in brackets).</summary>
 internal static class TargetAddress
 {
+    private static readonly System.Buffers.SearchValues<char> NotInHostPort = System.Buffers.SearchValues.Create("/?#@ \t");
+
     /// <summary>IsValid is true for <c>host:port</c> with a port in 1..65535 and no scheme, path or user info.</summary>
     public static bool IsValid(string address, out string reason)
     {
         reason = "";
         if (string.IsNullOrEmpty(address)) { reason = "empty address"; return false; }
         if (address.Contains("://", StringComparison.Ordinal)) { reason = "must be host:port without a scheme (set scheme on the job)"; return false; }
-        if (address.AsSpan().IndexOfAny("/?#@ \t") >= 0) { reason = "must be host:port without a path, query or user info (set metrics_path and params on the job)"; return false; }
+        if (address.AsSpan().IndexOfAny(NotInHostPort) >= 0) { reason = "must be host:port without a path, query or user info (set metrics_path and params on the job)"; return false; }
 
         var colon = address.LastIndexOf(':');
         var closing = address.LastIndexOf(']');

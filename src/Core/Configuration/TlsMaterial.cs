@@ -86,9 +86,9 @@ internal sealed class TlsMaterial : IDisposable
     public SslProtocols Protocols(out string? error)
     {
         error = null;
-#pragma warning disable SYSLIB0039 // TLS 1.0/1.1 are obsolete but Prometheus accepts their names.
+#pragma warning disable SYSLIB0039, CA5397 // TLS 1.0/1.1 are obsolete but Prometheus accepts their names; the user chooses them.
         SslProtocols[] ordered = [SslProtocols.Tls, SslProtocols.Tls11, SslProtocols.Tls12, SslProtocols.Tls13];
-#pragma warning restore SYSLIB0039
+#pragma warning restore SYSLIB0039, CA5397
         var min = Array.IndexOf(ordered, Settings.MinVersion);
         var max = Array.IndexOf(ordered, Settings.MaxVersion);
         if (max < min)

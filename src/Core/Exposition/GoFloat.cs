@@ -7,7 +7,7 @@ namespace FedFunctions.Core.Exposition;
 /// <c>-1</c>, <c>NaN</c>, <c>+Inf</c>, <c>-Inf</c>, else Go's <c>strconv.FormatFloat(f, 'g', -1, 64)</c>:
 /// the shortest round-trip digits, in scientific notation iff the decimal exponent is below -4 or at least 6.
 /// </summary>
-public static class GoFloat
+internal static class GoFloat
 {
     /// <summary>The most bytes <see cref="Format"/> ever writes (<c>-1.2345678901234567e-308</c> is 24).</summary>
     public const int MaxLength = 32;

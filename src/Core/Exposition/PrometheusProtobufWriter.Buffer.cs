@@ -11,6 +11,7 @@ public static partial class PrometheusProtobufWriter
     /// reserve one length byte and are moved up in place in the rare case they reach 128 bytes, so
     /// nothing is measured twice and no per-sample strings are made.
     /// </summary>
+    [System.Diagnostics.CodeAnalysis.SuppressMessage("Design", "CA1001", Justification = "One buffer per thread, cached for the thread's lifetime; its pooled array is returned on Clear, not Dispose.")]
     private sealed class ProtoBuffer
     {
         private const int InitialSize = 16 * 1024;

@@ -130,7 +130,7 @@ public static partial class PrometheusProtobufWriter
         {
             if (i == group.Sum || i == group.Count) continue;
             var sample = samples[i];
-            TryParseBound(sample.Labels.Get(bound), out var value);
+            _ = TryParseBound(sample.Labels.Get(bound), out var value); // bounds were checked when the group was formed
             if (histogram)
             {
                 var bucket = buffer.BeginMessage(HistogramBucket);

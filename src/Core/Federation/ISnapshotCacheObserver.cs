@@ -12,5 +12,5 @@ public interface ISnapshotCacheObserver
     /// CorruptSnapshot is called once per stored version whose payload cannot be decoded; that target is left
     /// out of <c>/federate</c> until its next scrape replaces it.
     /// </summary>
-    void CorruptSnapshot(TargetKey key, Exception error);
+    void CorruptSnapshot(TargetKey key, Exception exception);
 }

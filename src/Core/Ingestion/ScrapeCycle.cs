@@ -14,6 +14,7 @@ namespace FedFunctions.Core.Ingestion;
 /// stores one snapshot per target (one write each) and deletes the snapshots of targets that left the
 /// configuration. Runs never overlap: a tick that arrives while one is running waits for it.
 /// </summary>
+[System.Diagnostics.CodeAnalysis.SuppressMessage("Design", "CA1001", Justification = "SemaphoreSlim holds no unmanaged resource unless AvailableWaitHandle is used, which it is not.")]
 public sealed class ScrapeCycle
 {
     private readonly FederationConfig _config;
@@ -74,7 +75,7 @@ public sealed class ScrapeCycle
         var started = Stopwatch.GetTimestamp();
         using var deadline = new CancellationTokenSource(budget, _time);
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, deadline.Token);
-        var run = new RunScope(linked.Token, cancellationToken, budget, started);
+        var run = new RunScope(budget, started, linked.Token, cancellationToken);
         try
         {
             await _oneAtATime.WaitAsync(run.Token).ConfigureAwait(false);
@@ -94,7 +95,7 @@ public sealed class ScrapeCycle
     }
 
     /// <summary>RunScope carries one run's token (budget and stop linked) and tells why it ended early.</summary>
-    private sealed record RunScope(CancellationToken Token, CancellationToken Stop, TimeSpan Budget, long Started)
+    private sealed record RunScope(TimeSpan Budget, long Started, CancellationToken Token, CancellationToken Stop)
     {
         public string Interruption => Stop.IsCancellationRequested
             ? "stopped"

@@ -133,6 +133,13 @@ public sealed class Labels : IReadOnlyList<Label>, IEquatable<Labels>, IComparab
     }
 
     /// <summary>Orders label sets as Prometheus' <c>labels.Compare</c>: pairwise by name, then value, then length.</summary>
+    public static bool operator <(Labels? left, Labels? right) => Compare(left, right) < 0;
+    public static bool operator <=(Labels? left, Labels? right) => Compare(left, right) <= 0;
+    public static bool operator >(Labels? left, Labels? right) => Compare(left, right) > 0;
+    public static bool operator >=(Labels? left, Labels? right) => Compare(left, right) >= 0;
+
+    private static int Compare(Labels? left, Labels? right) => left is null ? (right is null ? 0 : -1) : left.CompareTo(right);
+
     public int CompareTo(Labels? other)
     {
         if (other is null) return 1;

@@ -8,7 +8,7 @@ namespace FedFunctions.Core.Model;
 /// <c>model.EscapeName</c>/<c>UnescapeName</c> do, and reads the schemes' header and YAML spellings. Legacy
 /// names are returned as the same string (no allocation); label values are never escaped.
 /// </summary>
-public static class NameEscaping
+internal static class NameEscaping
 {
     /// <summary>The spellings of <see cref="NameEscapingScheme"/>, in its order.</summary>
     private static readonly string[] Spellings = ["allow-utf-8", "underscores", "dots", "values"];

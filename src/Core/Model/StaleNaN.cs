@@ -1,7 +1,7 @@
 namespace FedFunctions.Core.Model;
 
 /// <summary>Prometheus' special NaN values (<c>model/value</c>).</summary>
-public static class StaleNaN
+internal static class StaleNaN
 {
     /// <summary>The bits of a staleness marker.</summary>
     public const ulong StaleBits = 0x7ff0000000000002;

@@ -1,5 +1,5 @@
-using FedFunctions.Core.Selectors;
 using System.Diagnostics.CodeAnalysis;
+using FedFunctions.Core.Selectors;
 
 namespace FedFunctions.Core.Re2;
 
@@ -244,7 +244,7 @@ internal sealed partial class Re2Parser
         return _captureNames.Count - 1;
     }
 
-    private Re2Node ParseGroupBody(int capture, string? name)
+    private Re2Group ParseGroupBody(int capture, string? name)
     {
         if (++_depth > MaxDepth) Fail("expression nests too deeply", _pattern);
         var flags = SaveFlags();

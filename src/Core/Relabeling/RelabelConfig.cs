@@ -1,5 +1,5 @@
-using FedFunctions.Core.Model;
 using System.Text.RegularExpressions;
+using FedFunctions.Core.Model;
 
 namespace FedFunctions.Core.Relabeling;
 

@@ -10,7 +10,7 @@ namespace FedFunctions.Core.Relabeling;
 /// Relabeler applies relabel rules in order to a label set, as Prometheus' <c>relabel.Process</c>: the
 /// first rule that drops stops processing; setting a label to "" deletes it.
 /// </summary>
-public static class Relabeler
+internal static class Relabeler
 {
     /// <summary>Process returns the relabeled set, or null when a rule dropped it.</summary>
     public static Labels? Process(Labels labels, IReadOnlyList<RelabelConfig> rules)
@@ -101,7 +101,9 @@ public static class Relabeler
     public static ulong HashMod(string value, ulong modulus)
     {
         Span<byte> hash = stackalloc byte[16];
+#pragma warning disable CA5351 // Not security: Prometheus defines hashmod with MD5, and sharding must match it.
         MD5.HashData(Encoding.UTF8.GetBytes(value), hash);
+#pragma warning restore CA5351
         return BinaryPrimitives.ReadUInt64BigEndian(hash[8..]) % modulus;
     }
 }

@@ -8,7 +8,7 @@ namespace FedFunctions.Core.Scheduling;
 /// scraped on the next tick. Ticks jitter, so both times are shifted by a tolerance of 10% of the
 /// interval, at most one second: a tick a hair early still counts, and a re-run just after a tick does not.
 /// </summary>
-public static class ScrapeDuePolicy
+internal static class ScrapeDuePolicy
 {
     /// <summary>The largest tolerance applied, whatever the interval.</summary>
     public static readonly TimeSpan MaxTolerance = TimeSpan.FromSeconds(1);

@@ -14,7 +14,7 @@ namespace FedFunctions.Core.Scraping;
 /// and adds the synthetic <c>up</c> and <c>scrape_*</c> series. A failing target yields a snapshot with
 /// <c>up</c> = 0 and a reason; it never throws.
 /// </summary>
-public sealed partial class Scraper
+public sealed partial class Scraper : IDisposable
 {
     /// <summary>
     /// The Accept header Prometheus 3 sends by default (no protobuf), for a job with the default
@@ -85,6 +85,9 @@ public sealed partial class Scraper
 
     /// <summary>ClientBuilds counts the per-config HTTP clients built (TLS, OAuth2, proxy, headers); reused across scrapes.</summary>
     internal int ClientBuilds => _clients.Builds;
+
+    /// <summary>Dispose releases the HTTP clients built for jobs with their own TLS or proxy settings.</summary>
+    public void Dispose() => _clients.Dispose();
 
     /// <summary>
     /// CreateHttpClient builds a client to share across scrapes: pooled connections, gzip decompression,
@@ -157,7 +160,7 @@ public sealed partial class Scraper
         return results;
     }
 
-    private TargetSnapshot Failed(ScrapeTarget target, long startMs, double duration, string error)
+    private static TargetSnapshot Failed(ScrapeTarget target, long startMs, double duration, string error)
     {
         var samples = new List<Sample>(5);
         AppendReport(samples, null, target.Labels, startMs, up: false, duration, 0, 0, 0);
@@ -183,7 +186,7 @@ public sealed partial class Scraper
         new("scrape_series_added", MetricType.Gauge, "The approximate number of new series in this scrape.", ""),
     ];
 
-    private static IReadOnlyList<MetricMetadata> WithReportMetadata(IReadOnlyList<MetricMetadata> scraped)
+    private static List<MetricMetadata> WithReportMetadata(IReadOnlyList<MetricMetadata> scraped)
     {
         var merged = new List<MetricMetadata>(scraped.Count + ReportMetadata.Length);
         foreach (var metadata in scraped)

@@ -1,7 +1,7 @@
 namespace FedFunctions.Core.Selectors;
 
 /// <summary>MatchTypeExtensions gives <see cref="MatchType"/> its PromQL spelling.</summary>
-public static class MatchTypeExtensions
+internal static class MatchTypeExtensions
 {
     private static readonly string[] Operators = ["=", "!=", "=~", "!~"];
 

@@ -1,7 +1,7 @@
 using System.Buffers.Binary;
 using System.Text;
-using FedFunctions.Core.Model;
 using FedFunctions.Core.Binary;
+using FedFunctions.Core.Model;
 
 namespace FedFunctions.Core.Snapshots;
 

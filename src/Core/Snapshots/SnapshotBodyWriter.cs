@@ -1,6 +1,6 @@
 using System.Text;
-using FedFunctions.Core.Model;
 using FedFunctions.Core.Binary;
+using FedFunctions.Core.Model;
 
 namespace FedFunctions.Core.Snapshots;
 

@@ -5,6 +5,7 @@ using Azure.Storage.Blobs;
 
 namespace FedFunctions.Core.Storage;
 
+[System.Diagnostics.CodeAnalysis.SuppressMessage("Design", "CA1001", Justification = "SemaphoreSlim holds no unmanaged resource unless AvailableWaitHandle is used, which it is not.")]
 public sealed partial class SnapshotStore
 {
     /// <summary>

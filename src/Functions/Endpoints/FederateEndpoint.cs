@@ -91,7 +91,7 @@ internal static class FederateEndpoint
         }
         catch (SnapshotStoreException ex)
         {
-            logger.LogError("federate: storage unavailable: {Error}", ex.Message);
+            logger.FederateStorageUnavailable(ex.Message);
             return await ErrorAsync(response, StatusCodes.Status503ServiceUnavailable, "storage unavailable: " + ex.Message);
         }
         metrics.StorageDuration.Observe(Stopwatch.GetElapsedTime(storageStarted).TotalSeconds, "federate_read");

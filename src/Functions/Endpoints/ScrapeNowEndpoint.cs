@@ -1,5 +1,6 @@
 using System.Text.Json;
 using FedFunctions.Functions.Hosting;
+using FedFunctions.Functions.Monitoring;
 
 namespace FedFunctions.Functions.Endpoints;
 
@@ -20,7 +21,7 @@ internal static class ScrapeNowEndpoint
         catch (Exception ex) when (ex is not OperationCanceledException || !context.RequestAborted.IsCancellationRequested)
         {
             // Whatever broke, the caller gets JSON naming it, as for storage failures.
-            logger.LogError(ex, "POST /-/scrape: scrape run failed");
+            logger.ScrapeNowFailed(ex);
             outcome = new ScrapeOutcome(null, $"scrape run failed: {ex.GetType().Name}: {ex.Message}");
         }
         context.Response.StatusCode = outcome.Succeeded ? StatusCodes.Status200OK : StatusCodes.Status500InternalServerError;

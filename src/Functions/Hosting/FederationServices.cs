@@ -93,7 +93,7 @@ internal static class FederationServices
             }
             catch (SnapshotStoreException ex)
             {
-                logger.LogError("storage not ready yet: {Error}", ex.Message);
+                logger.StorageNotReady(ex.Message);
             }
         }
     }

@@ -1,4 +1,5 @@
 using FedFunctions.Core.Storage;
+using FedFunctions.Functions.Monitoring;
 
 namespace FedFunctions.Functions.Hosting;
 
@@ -12,14 +13,14 @@ internal sealed class LocalScheduler(RunSchedule schedule, ScrapeRunner runner, 
 {
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        logger.LogInformation("local scheduler: scraping on \"{Schedule}\" (UTC)", schedule.Text);
+        logger.LocalSchedulerStarted(schedule.Text);
         while (!stoppingToken.IsCancellationRequested)
         {
             var now = time.GetUtcNow();
             var next = schedule.Schedule.GetNextOccurrence(now);
             if (next is null)
             {
-                logger.LogWarning("local scheduler: schedule \"{Schedule}\" has no next occurrence; stopping", schedule.Text);
+                logger.LocalSchedulerExhausted(schedule.Text);
                 return;
             }
 
@@ -40,7 +41,7 @@ internal sealed class LocalScheduler(RunSchedule schedule, ScrapeRunner runner, 
             catch (Exception ex) when (ex is not OperationCanceledException)
             {
                 // A background service that throws stops the whole host (and /federate with it): log, go on.
-                logger.LogError(ex, "local scheduler: scrape run failed; trying again at the next occurrence");
+                logger.LocalScrapeFailed(ex);
             }
         }
     }

@@ -34,14 +34,14 @@ public sealed class ScrapeRunner(
             metrics.Cycles.Inc(result.Succeeded ? "success" : result.Interruption is not null ? "interrupted" : "storage_error");
             metrics.CycleDuration.Observe(result.Duration.TotalSeconds);
             metrics.SnapshotsWritten.Inc(by: result.SnapshotsWritten);
-            if (result.Succeeded) logger.LogInformation("{Trigger}: {Summary}", trigger, result);
-            else logger.LogError("{Trigger}: {Summary}; {Error}", trigger, result, ErrorOf(result));
+            if (result.Succeeded) logger.CycleSucceeded(trigger, result);
+            else logger.CycleFailed(trigger, result, ErrorOf(result));
             return result;
         }
         catch (SnapshotStoreException ex)
         {
             metrics.Cycles.Inc("storage_error");
-            logger.LogError("{Trigger}: {Error}", trigger, ex.Message);
+            logger.CycleStorageFailed(trigger, ex.Message);
             throw;
         }
     }

@@ -1,5 +1,5 @@
-using Microsoft.AspNetCore.Hosting;
 using FedFunctions.Functions.Endpoints;
+using Microsoft.AspNetCore.Hosting;
 using Microsoft.Extensions.Configuration;
 
 namespace FedFunctions.Functions.Hosting;

@@ -13,18 +13,18 @@ internal sealed class StorageMonitor(AppMetrics metrics, ILogger<StorageMonitor>
     public void StorageRecreated(string reason)
     {
         metrics.StorageRecreated.Inc();
-        logger.LogWarning("storage was missing and has been created again: {Reason}", reason);
+        logger.StorageRecreated(reason);
     }
 
     public void CorruptEntity(TargetKey key, string reason)
     {
         metrics.CorruptSnapshots.Inc();
-        logger.LogError("skipping unreadable snapshot entity of {Job}/{Target}: {Reason}", key.Job, key.TargetId, reason);
+        logger.CorruptEntity(key.Job, key.TargetId, reason);
     }
 
-    public void CorruptSnapshot(TargetKey key, Exception error)
+    public void CorruptSnapshot(TargetKey key, Exception exception)
     {
         metrics.CorruptSnapshots.Inc();
-        logger.LogError("skipping unreadable snapshot of {Job}/{Target}: {Error}", key.Job, key.TargetId, error.Message);
+        logger.CorruptSnapshot(key.Job, key.TargetId, exception.Message);
     }
 }

@@ -1,4 +1,5 @@
 using FedFunctions.Functions.Hosting;
+using FedFunctions.Functions.Monitoring;
 using Microsoft.Azure.Functions.Worker;
 
 namespace FedFunctions.Functions.Triggers;
@@ -14,7 +15,7 @@ internal sealed class ScrapeTimerFunction(ScrapeRunner runner, ILogger<ScrapeTim
     public async Task RunAsync([TimerTrigger("%ScrapeSchedule%", UseMonitor = true)] TimerInfo timer, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(timer);
-        if (timer.IsPastDue) logger.LogWarning("timer is past due; scraping now");
+        if (timer.IsPastDue) logger.TimerPastDue();
         var outcome = await runner.RunForOutcomeAsync("timer", cancellationToken);
         if (!outcome.Succeeded) throw new ScrapeFailedException(outcome.Error!);
     }

@@ -17,7 +17,7 @@ public sealed class HttpClientConfigTests : IDisposable
         _dir.Delete(recursive: true);
     }
 
-    private string Config(string jobYaml) =>
+    private static string Config(string jobYaml) =>
         $"scrape_configs:\n  - job_name: j\n{jobYaml}    static_configs:\n      - targets: ['127.0.0.1:9100']\n";
 
     private string Write(string yaml)

@@ -1,4 +1,3 @@
-using FedFunctions.TestSupport;
 using Azure.Data.Tables;
 using Azure.Storage.Blobs;
 using FedFunctions.Core.Configuration;
@@ -6,6 +5,7 @@ using FedFunctions.Core.Federation;
 using FedFunctions.Core.Selectors;
 using FedFunctions.Core.Storage;
 using FedFunctions.Core.Tests.Storage;
+using FedFunctions.TestSupport;
 
 namespace FedFunctions.Core.Tests.Federation;
 

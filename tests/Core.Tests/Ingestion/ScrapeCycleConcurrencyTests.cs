@@ -1,4 +1,3 @@
-using FedFunctions.TestSupport;
 using Azure.Data.Tables;
 using Azure.Storage.Blobs;
 using FedFunctions.Core.Configuration;
@@ -6,6 +5,7 @@ using FedFunctions.Core.Ingestion;
 using FedFunctions.Core.Scraping;
 using FedFunctions.Core.Storage;
 using FedFunctions.Core.Tests.Storage;
+using FedFunctions.TestSupport;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;

@@ -35,9 +35,9 @@ public sealed class ScrapeCycleTests(AzuriteServer azurite) : IAsyncLifetime
 
     private static Scraper NewScraper() => new(Scraper.CreateHttpClient());
 
-    private FederationConfig Config(string interval, params string[] targets) => Config(interval, "1s", targets);
+    private static FederationConfig Config(string interval, params string[] targets) => Config(interval, "1s", targets);
 
-    private FederationConfig Config(string interval, string timeout, string[] targets) => FederationConfig.Parse(
+    private static FederationConfig Config(string interval, string timeout, string[] targets) => FederationConfig.Parse(
         $"scrape_configs:\n  - job_name: app\n    scrape_interval: {interval}\n    scrape_timeout: {timeout}\n    static_configs:\n      - targets: [{string.Join(", ", targets.Select(t => $"'{t}'"))}]\n");
 
     [Fact]

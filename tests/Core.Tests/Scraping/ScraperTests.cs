@@ -1,9 +1,9 @@
-using FedFunctions.TestSupport;
 using System.Text;
 using FedFunctions.Core.Configuration;
 using FedFunctions.Core.Exposition;
 using FedFunctions.Core.Model;
 using FedFunctions.Core.Scraping;
+using FedFunctions.TestSupport;
 
 namespace FedFunctions.Core.Tests.Scraping;
 

@@ -163,6 +163,6 @@ public sealed class ScraperTlsTests : IAsyncLifetime
         Assert.True(snapshot.Up, snapshot.Error);
         // One header, its values in order (HTTP joins them with ", ").
         var values = Assert.Single(_https.Requests).Headers["X-Team"].SelectMany(v => (v ?? "").Split(", "));
-        Assert.Equal(new[] { "infra", "hidden", "from-file" }, values);
+        Assert.Equal(["infra", "hidden", "from-file"], values);
     }
 }

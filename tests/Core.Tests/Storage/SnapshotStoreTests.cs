@@ -1,4 +1,3 @@
-using FedFunctions.TestSupport;
 using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
@@ -7,6 +6,7 @@ using Azure.Core.Pipeline;
 using Azure.Data.Tables;
 using Azure.Storage.Blobs;
 using FedFunctions.Core.Storage;
+using FedFunctions.TestSupport;
 
 namespace FedFunctions.Core.Tests.Storage;
 

@@ -8,6 +8,8 @@ namespace FedFunctions.Core.Tests.Writing;
 
 public class PrometheusTextWriterTests
 {
+    private static readonly string[] Suffixes = ["_bucket", "_sum", "_count"];
+
     private static readonly ExternalLabels NoExternal = ExternalLabels.None;
 
     // Federation's instance="": external labels may carry empty values, unlike Labels.
@@ -282,7 +284,7 @@ public class PrometheusTextWriterTests
         {
             var name = sample.Labels.MetricName;
             var familyName = metadata.ContainsKey(name) ? name
-                : new[] { "_bucket", "_sum", "_count" }.Where(s => name.EndsWith(s, StringComparison.Ordinal)).Select(s => name[..^s.Length]).First(metadata.ContainsKey);
+                : Suffixes.Where(s => name.EndsWith(s, StringComparison.Ordinal)).Select(s => name[..^s.Length]).First(metadata.ContainsKey);
             if (familyName != currentName)
             {
                 var m = metadata[familyName];
