@@ -71,7 +71,7 @@ public sealed class StorageFaultTests : IAsyncLifetime
     private static ScrapeCycle Cycle(FederationConfig config, SnapshotStore store) =>
         new(config, new Scraper(Scraper.CreateHttpClient()), store);
 
-    private static async Task<ScrapeCycleResult> RunDueAsync(ScrapeCycle cycle, TimeSpan budget, CancellationToken stop = default, TimeSpan? slot = null)
+    private static async Task<ScrapeCycleResult> RunDueAsync(ScrapeCycle cycle, TimeSpan budget, TimeSpan? slot = null, CancellationToken stop = default)
     {
         // The job is due once per slot (1 s unless given): wait for the next slot so the run has a target to write.
         await Task.Delay((slot ?? TimeSpan.FromSeconds(1)) + TimeSpan.FromMilliseconds(100), CancellationToken.None);
@@ -180,7 +180,7 @@ public sealed class StorageFaultTests : IAsyncLifetime
             // The run is stopped once the fault is in place, however long a loaded machine took to get there
             // (scrape, encode, blob upload): a fixed run budget could end the run before the entity write.
             using var stop = new CancellationTokenSource();
-            var run = RunDueAsync(cycle, Hang, stop.Token, BigSlot);
+            var run = RunDueAsync(cycle, Hang, BigSlot, stop.Token);
             await Task.WhenAny(_freezer.Injected, run).WaitAsync(Hang);
             await Task.Delay(TimeSpan.FromMilliseconds(500));
             await stop.CancelAsync();
