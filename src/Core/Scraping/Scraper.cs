@@ -94,18 +94,22 @@ public sealed partial class Scraper : IDisposable
     /// no cookies, redirects followed or not (one client per setting, never one per scrape), and no
     /// client-wide timeout (each scrape is bounded by its job's <c>scrape_timeout</c>).
     /// </summary>
-    public static HttpClient CreateHttpClient(bool followRedirects = true)
+    public static HttpClient CreateHttpClient(bool followRedirects = true) =>
+        new(NewTransport(followRedirects), disposeHandler: true) { Timeout = Timeout.InfiniteTimeSpan };
+
+    /// <summary>
+    /// NewTransport is the handler every scrape client starts from. No proxy unless a job configures one:
+    /// as in Prometheus, environment proxies apply only with <c>proxy_from_environment</c>.
+    /// </summary>
+    internal static SocketsHttpHandler NewTransport(bool followRedirects) => new()
     {
-        var handler = new SocketsHttpHandler
-        {
-            AllowAutoRedirect = followRedirects,
-            AutomaticDecompression = DecompressionMethods.GZip,
-            UseCookies = false,
-            PooledConnectionLifetime = TimeSpan.FromMinutes(5),
-            PooledConnectionIdleTimeout = TimeSpan.FromSeconds(90),
-        };
-        return new HttpClient(handler, disposeHandler: true) { Timeout = Timeout.InfiniteTimeSpan };
-    }
+        AllowAutoRedirect = followRedirects,
+        AutomaticDecompression = DecompressionMethods.GZip,
+        UseCookies = false,
+        PooledConnectionLifetime = TimeSpan.FromMinutes(5),
+        PooledConnectionIdleTimeout = TimeSpan.FromSeconds(90),
+        UseProxy = false,
+    };
 
     /// <summary>ScrapeAsync scrapes one target; failures of the target become an <c>up</c> = 0 snapshot.</summary>
     /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> was cancelled.</exception>

@@ -62,15 +62,7 @@ internal sealed class HttpClientCache(TimeProvider time) : IDisposable
     /// <summary>BuildTransport is Scraper.CreateHttpClient's handler plus TLS and proxy settings.</summary>
     private static SocketsHttpHandler BuildTransport(TlsSettings? tls, ProxySettings? proxy, bool followRedirects)
     {
-        var handler = new SocketsHttpHandler
-        {
-            AllowAutoRedirect = followRedirects,
-            AutomaticDecompression = DecompressionMethods.GZip,
-            UseCookies = false,
-            PooledConnectionLifetime = TimeSpan.FromMinutes(5),
-            PooledConnectionIdleTimeout = TimeSpan.FromSeconds(90),
-            UseProxy = false,
-        };
+        var handler = Scraper.NewTransport(followRedirects);
         if (tls is not null)
         {
             var material = TlsMaterial.TryLoad(tls, out var error) ?? throw new ScrapeFailedException(error!);
