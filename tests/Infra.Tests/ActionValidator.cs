@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using FedFunctions.TestSupport;
 
 namespace FedFunctions.Infra.Tests;
 
@@ -26,30 +27,11 @@ public static class ActionValidator
             throw new InvalidOperationException($"{Executable} not found: run scripts/setup.sh (npm ci installs @action-validator/cli).");
         }
 
-        var start = new ProcessStartInfo(Executable)
-        {
-            WorkingDirectory = InfraTestPaths.RepoRoot,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        };
+        var start = new ProcessStartInfo(Executable) { WorkingDirectory = InfraTestPaths.RepoRoot };
         start.ArgumentList.Add(workflowPath);
         start.Environment["NO_COLOR"] = "1";
 
-        using var process = Process.Start(start) ?? throw new InvalidOperationException("could not start " + Executable);
-        var stdout = process.StandardOutput.ReadToEndAsync();
-        var stderr = process.StandardError.ReadToEndAsync();
-        using var cts = new CancellationTokenSource(Timeout);
-        try
-        {
-            await process.WaitForExitAsync(cts.Token);
-        }
-        catch (OperationCanceledException)
-        {
-            process.Kill(entireProcessTree: true);
-            throw new TimeoutException($"action-validator {workflowPath} did not finish within {Timeout}");
-        }
-
-        return new ValidatorResult(process.ExitCode, await stdout + await stderr);
+        var outcome = await BoundedProcess.RunAsync(start, Timeout);
+        return new ValidatorResult(outcome.ExitCode, outcome.StdOut + outcome.StdErr);
     }
 }

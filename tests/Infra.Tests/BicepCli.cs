@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using FedFunctions.TestSupport;
 
 namespace FedFunctions.Infra.Tests;
 
@@ -21,34 +22,15 @@ public static class BicepCli
     /// <summary>RunAsync runs <c>bicep</c> with <paramref name="args"/> in <paramref name="workingDirectory"/>.</summary>
     public static async Task<BicepResult> RunAsync(string workingDirectory, params string[] args)
     {
-        var start = new ProcessStartInfo(Executable.Value)
-        {
-            WorkingDirectory = workingDirectory,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        };
+        var start = new ProcessStartInfo(Executable.Value) { WorkingDirectory = workingDirectory };
         foreach (var arg in args) start.ArgumentList.Add(arg);
         // Offline and deterministic: no telemetry, no interactive colouring.
         start.Environment["BICEP_TRACING_ENABLED"] = "false";
         start.Environment["DOTNET_CLI_TELEMETRY_OPTOUT"] = "1";
         start.Environment["NO_COLOR"] = "1";
 
-        using var process = Process.Start(start) ?? throw new InvalidOperationException("could not start " + start.FileName);
-        var stdout = process.StandardOutput.ReadToEndAsync();
-        var stderr = process.StandardError.ReadToEndAsync();
-        using var cts = new CancellationTokenSource(Timeout);
-        try
-        {
-            await process.WaitForExitAsync(cts.Token);
-        }
-        catch (OperationCanceledException)
-        {
-            process.Kill(entireProcessTree: true);
-            throw new TimeoutException($"bicep {string.Join(' ', args)} did not finish within {Timeout}");
-        }
-
-        return new BicepResult(process.ExitCode, await stdout, await stderr);
+        var outcome = await BoundedProcess.RunAsync(start, Timeout);
+        return new BicepResult(outcome.ExitCode, outcome.StdOut, outcome.StdErr);
     }
 
     // NuGet extraction can drop the exec bit on some systems: restore it once before the first run.

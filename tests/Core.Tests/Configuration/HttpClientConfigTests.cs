@@ -1,6 +1,6 @@
-using System.Diagnostics;
 using FedFunctions.Core.Configuration;
 using FedFunctions.Core.Tests.Scraping;
+using FedFunctions.TestSupport;
 
 namespace FedFunctions.Core.Tests.Configuration;
 
@@ -54,7 +54,7 @@ public sealed class HttpClientConfigTests : IDisposable
         var path = Write(Config(Fill(jobYaml)));
 
         var ours = Record.Exception(() => FederationConfig.Load(path));
-        var (promtoolValid, output) = PromtoolCheckConfig(path);
+        var (promtoolValid, output) = Promtool.CheckConfigSyntax(path);
 
         Assert.Equal(valid, promtoolValid);
         Assert.True(valid == (ours is null), $"ours: {ours?.Message ?? "valid"}; promtool: {output}");
@@ -113,20 +113,5 @@ public sealed class HttpClientConfigTests : IDisposable
         Assert.Equal("localhost", job.Http.Tls.ServerName);
         Assert.Equal(new Uri("http://127.0.0.1:3128"), job.Http.Proxy!.ProxyUrl);
         Assert.Equal("10.0.0.0/8", job.Http.Proxy.NoProxy);
-    }
-
-    private static (bool Valid, string Output) PromtoolCheckConfig(string path)
-    {
-        var start = new ProcessStartInfo("/usr/bin/promtool", ["check", "config", "--syntax-only", path])
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        };
-        using var process = Process.Start(start)!;
-        var stdout = process.StandardOutput.ReadToEndAsync();
-        var stderr = process.StandardError.ReadToEndAsync();
-        if (!process.WaitForExit(30_000)) throw new TimeoutException("promtool check config did not finish");
-        return (process.ExitCode == 0, stdout.Result + stderr.Result);
     }
 }
