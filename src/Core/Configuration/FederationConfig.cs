@@ -11,12 +11,14 @@ namespace FedFunctions.Core.Configuration;
 public sealed class FederationConfig
 {
     private readonly IReadOnlyList<ScrapeTarget> _targets;
+    private readonly IReadOnlyList<DroppedTarget> _dropped;
 
-    private FederationConfig(GlobalConfig global, IReadOnlyList<ScrapeJobConfig> scrapeConfigs, IReadOnlyList<ScrapeTarget> targets)
+    private FederationConfig(GlobalConfig global, IReadOnlyList<ScrapeJobConfig> scrapeConfigs, IReadOnlyList<ScrapeTarget> targets, IReadOnlyList<DroppedTarget> dropped)
     {
         Global = global;
         ScrapeConfigs = scrapeConfigs;
         _targets = targets;
+        _dropped = dropped;
     }
 
     /// <summary>Global is the <c>global</c> section with defaults applied.</summary>
@@ -69,12 +71,16 @@ public sealed class FederationConfig
         var root = stream.Documents.Count == 0 ? null : stream.Documents[0].RootNode;
         var (global, jobs) = FederationConfigParser.ParseRoot(reader, root);
         var targets = new List<ScrapeTarget>();
-        foreach (var job in jobs) targets.AddRange(TargetBuilder.Build(reader, job));
-        return new FederationConfig(global, jobs, targets);
+        var dropped = new List<DroppedTarget>();
+        foreach (var job in jobs) targets.AddRange(TargetBuilder.Build(reader, job, dropped));
+        return new FederationConfig(global, jobs, targets, dropped);
     }
 
     /// <summary>Targets returns every static target of every job, in file order, without duplicates per job.</summary>
     public IReadOnlyList<ScrapeTarget> Targets() => _targets;
+
+    /// <summary>DroppedTargets returns the static targets that <c>relabel_configs</c> dropped, in file order.</summary>
+    public IReadOnlyList<DroppedTarget> DroppedTargets() => _dropped;
 
     private static string StripPosition(string message)
     {

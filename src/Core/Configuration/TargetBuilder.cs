@@ -17,7 +17,8 @@ internal static class TargetBuilder
     private const string MetricsPathLabel = "__metrics_path__";
     private const string ParamPrefix = "__param_";
 
-    public static IReadOnlyList<ScrapeTarget> Build(YamlConfigReader reader, ScrapeJobConfig job)
+    /// <summary>Build returns the job's targets; targets that relabeling drops are added to <paramref name="dropped"/>.</summary>
+    public static IReadOnlyList<ScrapeTarget> Build(YamlConfigReader reader, ScrapeJobConfig job, List<DroppedTarget> dropped)
     {
         var result = new List<ScrapeTarget>();
         var seen = new Dictionary<Labels, (Uri Url, string Address)>();
@@ -35,9 +36,14 @@ internal static class TargetBuilder
                     if (values.Count > 0) SetIfAbsent(builder, ParamPrefix + name, values[0]);
                 }
 
-                // relabel_configs see the meta labels; a dropped target is simply not scraped.
-                if (Relabeler.Process(builder.Build(), job.RelabelConfigs) is not { } relabeled) continue;
-                var target = Finish(relabeled, job, out var error);
+                // relabel_configs see the meta labels; a dropped target is not scraped, only listed.
+                var discovered = builder.Build();
+                if (Relabeler.Process(discovered, job.RelabelConfigs) is not { } relabeled)
+                {
+                    dropped.Add(new DroppedTarget(job, discovered));
+                    continue;
+                }
+                var target = Finish(relabeled, discovered, job, out var error);
                 if (target is null)
                     throw new ConfigException($"{reader.SourceName}:{group.Line}: invalid target \"{address}\" in job \"{job.JobName}\": {error}", group.Line, "static_configs");
                 if (!seen.TryGetValue(target.Labels, out var earlier))
@@ -57,8 +63,8 @@ internal static class TargetBuilder
         return result;
     }
 
-    /// <summary>Finish derives URL and public labels from a full (meta) label set; null with a reason when invalid.</summary>
-    internal static ScrapeTarget? Finish(Labels labels, ScrapeJobConfig job, out string error)
+    /// <summary>Finish derives URL and public labels from a relabeled (meta) label set; null with a reason when invalid.</summary>
+    internal static ScrapeTarget? Finish(Labels labels, Labels discovered, ScrapeJobConfig job, out string error)
     {
         error = "";
         var address = labels.Get(AddressLabel);
@@ -82,7 +88,7 @@ internal static class TargetBuilder
             publicLabels.Add(label);
         }
         if (!hasInstance) publicLabels.Add(new Label("instance", address));
-        return new ScrapeTarget(job, uri, Labels.From(publicLabels));
+        return new ScrapeTarget(job, uri, Labels.From(publicLabels)) { DiscoveredLabels = discovered };
     }
 
     // Query from config params where a __param_<k> label replaces the first value of <k> or adds it;

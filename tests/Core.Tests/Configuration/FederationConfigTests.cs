@@ -278,6 +278,22 @@ public sealed class FederationConfigTests
     }
 
     [Fact]
+    public void TargetsKeepTheirLabelsBeforeRelabelingAndDroppedOnesAreListed()
+    {
+        var config = FederationConfig.Parse(
+            "scrape_configs:\n  - job_name: j\n    params:\n      x: ['1']\n    relabel_configs:\n      - source_labels: [__address__]\n        regex: 'drop:.*'\n        action: drop\n" +
+            "    static_configs:\n      - targets: ['keep:1', 'drop:2']\n        labels:\n          team: a\n");
+        var kept = Assert.Single(config.Targets());
+        Assert.Equal(
+            Labels.Of("__address__", "keep:1", "__metrics_path__", "/metrics", "__param_x", "1", "__scheme__", "http", "job", "j", "team", "a"),
+            kept.DiscoveredLabels);
+        var dropped = Assert.Single(config.DroppedTargets());
+        Assert.Equal("j", dropped.Job.JobName);
+        Assert.Equal("drop:2", dropped.DiscoveredLabels.Get("__address__"));
+        Assert.Equal("a", dropped.DiscoveredLabels.Get("team"));
+    }
+
+    [Fact]
     public void DuplicateTargetsInOneJobAreListedOnce()
     {
         var config = FederationConfig.Parse(
