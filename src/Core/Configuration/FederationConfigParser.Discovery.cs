@@ -28,7 +28,7 @@ internal static partial class FederationConfigParser
                             throw reader.Fail(item, key, $"path name \"{pattern}\" is not valid for file discovery in {where}");
                         // Relative patterns are relative to the configuration file's folder (Prometheus' SetDirectory).
                         var full = Path.GetFullPath(pattern, reader.BaseDirectory);
-                        if (!Discovery.FileGlob.IsValid(full, out var reason))
+                        if (!FileGlob.IsValid(full, out var reason))
                             throw reader.Fail(item, key, $"invalid pattern \"{pattern}\" in {where}: {reason}");
                         files.Add(full);
                     }

@@ -1,7 +1,7 @@
 using System.Text;
 using System.Text.RegularExpressions;
 
-namespace FedFunctions.Core.Discovery;
+namespace FedFunctions.Core.Configuration;
 
 /// <summary>
 /// FileGlob expands a <c>file_sd_configs</c> pattern as Go's <c>filepath.Glob</c> does for a pattern whose
