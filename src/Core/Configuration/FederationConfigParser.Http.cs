@@ -140,6 +140,8 @@ internal static partial class FederationConfigParser
             case "label_limit": limits.Labels = reader.Int(value, key, where); return true;
             case "label_name_length_limit": limits.NameLength = reader.Int(value, key, where); return true;
             case "label_value_length_limit": limits.ValueLength = reader.Int(value, key, where); return true;
+            case "target_limit": limits.Targets = reader.Int(value, key, where); return true;
+            case "keep_dropped_targets": limits.KeepDropped = reader.Int(value, key, where); return true;
             case "body_size_limit":
                 var text = reader.String(value, key, where);
                 if (!PrometheusBytes.TryParse(text, out var bytes))
@@ -153,6 +155,6 @@ internal static partial class FederationConfigParser
 
     private struct JobLimits
     {
-        public long Sample, Labels, NameLength, ValueLength, BodyBytes;
+        public long Sample, Labels, NameLength, ValueLength, BodyBytes, Targets, KeepDropped;
     }
 }

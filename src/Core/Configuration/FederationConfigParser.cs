@@ -19,13 +19,10 @@ internal static partial class FederationConfigParser
 
     private static readonly HashSet<string> UnsupportedJobKeys =
     [
-        "target_limit", "keep_dropped_targets", "scrape_protocols", "fallback_scrape_protocol", "enable_compression",
+        "scrape_protocols", "fallback_scrape_protocol", "enable_compression",
         "track_timestamps_staleness", "scrape_classic_histograms", "always_scrape_classic_histograms",
         "convert_classic_histograms_to_nhcb", "native_histogram_bucket_limit", "native_histogram_min_bucket_factor",
         "extra_scrape_metrics",
-        "file_sd_configs", "dns_sd_configs", "kubernetes_sd_configs", "consul_sd_configs", "ec2_sd_configs",
-        "azure_sd_configs", "gce_sd_configs", "http_sd_configs", "docker_sd_configs", "dockerswarm_sd_configs",
-        "openstack_sd_configs", "nomad_sd_configs", "serverset_sd_configs", "marathon_sd_configs",
     ];
 
     public static (GlobalConfig Global, IReadOnlyList<ScrapeJobConfig> Jobs) ParseRoot(YamlConfigReader reader, YamlNode? root)
@@ -119,6 +116,8 @@ internal static partial class FederationConfigParser
         bool honorLabels = false, honorTimestamps = true;
         var parameters = new Dictionary<string, IReadOnlyList<string>>(StringComparer.Ordinal);
         var statics = new List<StaticConfig>();
+        var fileSd = new List<FileSdConfig>();
+        var httpSd = new List<HttpSdConfig>();
         YamlNode? relabelNode = null, metricRelabelNode = null;
         var names = new NameSchemes.Raw();
         var http = new HttpSettings();
@@ -150,6 +149,14 @@ internal static partial class FederationConfigParser
                     for (var i = 0; i < items.Count; i++)
                         statics.Add(ParseStatic(reader, items[i], $"{where}.static_configs[{i}]"));
                     break;
+                case "file_sd_configs":
+                    var files = reader.Sequence(value, key, where);
+                    for (var i = 0; i < files.Count; i++) fileSd.Add(ParseFileSd(reader, files[i], $"{where}.file_sd_configs[{i}]"));
+                    break;
+                case "http_sd_configs":
+                    var endpoints = reader.Sequence(value, key, where);
+                    for (var i = 0; i < endpoints.Count; i++) httpSd.Add(ParseHttpSd(reader, endpoints[i], $"{where}.http_sd_configs[{i}]"));
+                    break;
                 // Read once the job's name validation scheme is known: it decides which target names are valid.
                 case "relabel_configs": relabelNode = value; break;
                 case "metric_relabel_configs": metricRelabelNode = value; break;
@@ -159,7 +166,9 @@ internal static partial class FederationConfigParser
                         || NameSchemes.TryRead(reader, key, value, where, names)) break;
                     throw reader.Fail(keyNode, key, UnsupportedJobKeys.Contains(key)
                         ? $"unsupported key \"{key}\" in {where} (not implemented by fed-functions)"
-                        : $"unknown key \"{key}\" in {where}");
+                        : key.EndsWith("_sd_configs", StringComparison.Ordinal)
+                            ? $"unsupported service discovery \"{key}\" in {where} (fed-functions supports static_configs, file_sd_configs and http_sd_configs)"
+                            : $"unknown key \"{key}\" in {where}");
             }
         }
 
@@ -196,6 +205,8 @@ internal static partial class FederationConfigParser
             HonorLabels = honorLabels,
             HonorTimestamps = honorTimestamps,
             StaticConfigs = statics,
+            FileSdConfigs = fileSd,
+            HttpSdConfigs = httpSd,
             RelabelConfigs = relabel,
             MetricRelabelConfigs = metricRelabel,
             SampleLimit = limits.Sample,
@@ -203,6 +214,8 @@ internal static partial class FederationConfigParser
             LabelNameLengthLimit = limits.NameLength,
             LabelValueLengthLimit = limits.ValueLength,
             BodySizeLimitBytes = limits.BodyBytes,
+            TargetLimit = limits.Targets,
+            KeepDroppedTargets = limits.KeepDropped,
             FollowRedirects = followRedirects,
             Authorization = authorization,
             Http = client,

@@ -25,6 +25,9 @@ public sealed class ScrapeAuthorization
     /// <summary>The inline password or credentials.</summary>
     internal string Secret { get; init; } = "";
 
+    /// <summary>CacheKey identifies equal settings; the secret enters it only as a SHA-256 hash.</summary>
+    internal string CacheKey => $"{Type}|{IsBasic}|{Username}|{HttpClientSettings.Hash(Secret)}|{SecretFile}";
+
     /// <inheritdoc />
     public override string ToString() => IsBasic ? "Basic <secret>" : $"{Type} <secret>";
 

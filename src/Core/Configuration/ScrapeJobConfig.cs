@@ -34,6 +34,15 @@ public sealed class ScrapeJobConfig
     /// <summary>StaticConfigs are the job's target groups.</summary>
     public IReadOnlyList<StaticConfig> StaticConfigs { get; internal init; } = [];
 
+    /// <summary>FileSdConfigs are the job's <c>file_sd_configs</c>: target groups read from JSON or YAML files.</summary>
+    public IReadOnlyList<FileSdConfig> FileSdConfigs { get; internal init; } = [];
+
+    /// <summary>HttpSdConfigs are the job's <c>http_sd_configs</c>: target groups fetched from HTTP endpoints.</summary>
+    public IReadOnlyList<HttpSdConfig> HttpSdConfigs { get; internal init; } = [];
+
+    /// <summary>HasDiscovery is true when the job has any service discovery besides <c>static_configs</c>.</summary>
+    public bool HasDiscovery => FileSdConfigs.Count > 0 || HttpSdConfigs.Count > 0;
+
     /// <summary>RelabelConfigs rewrite or drop targets before scraping (<c>relabel_configs</c>).</summary>
     public IReadOnlyList<RelabelConfig> RelabelConfigs { get; internal init; } = [];
 
@@ -51,6 +60,15 @@ public sealed class ScrapeJobConfig
 
     /// <summary>LabelValueLengthLimit fails a scrape with a longer label value, in UTF-8 bytes (<c>label_value_length_limit</c>; 0 = no limit).</summary>
     public long LabelValueLengthLimit { get; internal init; }
+
+    /// <summary>
+    /// TargetLimit fails every scrape of the job while it has more active targets after relabeling
+    /// (<c>target_limit</c>; 0 = no limit).
+    /// </summary>
+    public long TargetLimit { get; internal init; }
+
+    /// <summary>KeepDroppedTargets caps how many relabel-dropped targets are listed per job (<c>keep_dropped_targets</c>; 0 = all).</summary>
+    public long KeepDroppedTargets { get; internal init; }
 
     /// <summary>
     /// BodySizeLimitBytes fails a scrape whose uncompressed body is larger (<c>body_size_limit</c>); 0 means the

@@ -18,4 +18,16 @@ public sealed record ScrapeTarget(ScrapeJobConfig Job, Uri Url, Labels Labels)
     /// discovery <c>__meta_*</c> labels (what Prometheus' targets API calls <c>discoveredLabels</c>).
     /// </summary>
     public Labels DiscoveredLabels { get; init; } = Labels.Empty;
+
+    /// <summary>ScrapeInterval is how often the target is scraped: the job's, or <c>__scrape_interval__</c> after relabeling.</summary>
+    public TimeSpan ScrapeInterval { get; init; } = Job.ScrapeInterval;
+
+    /// <summary>ScrapeTimeout bounds each scrape: the job's, or <c>__scrape_timeout__</c> after relabeling.</summary>
+    public TimeSpan ScrapeTimeout { get; init; } = Job.ScrapeTimeout;
+
+    /// <summary>
+    /// ForcedError, when set, fails every scrape of the target with this message without a request (Prometheus'
+    /// forced error: <c>target_limit exceeded ...</c>); the target is stored down (<c>up</c> 0).
+    /// </summary>
+    public string? ForcedError { get; init; }
 }

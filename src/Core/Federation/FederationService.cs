@@ -23,18 +23,26 @@ public sealed class FederationService
         Lookback = lookback;
         _time = timeProvider ?? TimeProvider.System;
 
-        // Prometheus adds instance="" when the external labels do not set it, so federated series that
-        // lack an instance do not get the federating server's target instance (web/federate.go).
-        foreach (var target in config.Targets())
-        {
-            var job = target.Labels.Get("job");
-            if (!_partitionsByJobLabel.TryGetValue(job, out var partitions)) _partitionsByJobLabel[job] = partitions = new HashSet<string>(StringComparer.Ordinal);
-            partitions.Add(target.Job.JobName);
-        }
+        // From the configuration alone (targets come and go with discovery): a job's targets carry its name or
+        // a static group's job label, unless discovered groups or relabeling may set any job.
         foreach (var scrapeConfig in config.ScrapeConfigs)
         {
-            if (scrapeConfig.HonorLabels || scrapeConfig.MetricRelabelConfigs.Any(MayWriteJob)) _anyJobPartitions.Add(scrapeConfig.JobName);
+            if (scrapeConfig.HonorLabels || scrapeConfig.HasDiscovery
+                || scrapeConfig.RelabelConfigs.Any(MayWriteJob) || scrapeConfig.MetricRelabelConfigs.Any(MayWriteJob))
+            {
+                _anyJobPartitions.Add(scrapeConfig.JobName);
+                continue;
+            }
+            foreach (var group in scrapeConfig.StaticConfigs)
+            {
+                var job = group.Labels.Has("job") ? group.Labels.Get("job") : scrapeConfig.JobName;
+                if (!_partitionsByJobLabel.TryGetValue(job, out var partitions)) _partitionsByJobLabel[job] = partitions = new HashSet<string>(StringComparer.Ordinal);
+                partitions.Add(scrapeConfig.JobName);
+            }
         }
+
+        // Prometheus adds instance="" when the external labels do not set it, so federated series that
+        // lack an instance do not get the federating server's target instance (web/federate.go).
 
         var external = config.Global.ExternalLabels.ToList();
         if (!config.Global.ExternalLabels.Has("instance")) external.Add(new Label("instance", ""));
@@ -70,7 +78,8 @@ public sealed class FederationService
     /// a series' <c>job</c> label is the target's, which a static label or <c>relabel_configs</c> may have
     /// set to anything; <c>honor_labels</c> keeps the job a federated series was scraped with, and
     /// <c>metric_relabel_configs</c> may rewrite it. So a selector with <c>job="x"</c> reads the partitions
-    /// whose targets carry <c>job="x"</c>, plus every partition whose series may carry any job.
+    /// whose static targets carry <c>job="x"</c>, plus every partition whose series may carry any job (service
+    /// discovery, <c>honor_labels</c>, job-writing relabel rules).
     /// </summary>
     internal IReadOnlyCollection<string>? JobsThatCanMatch(IReadOnlyList<Selector> selectors)
     {

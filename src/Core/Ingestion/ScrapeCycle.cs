@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
 using FedFunctions.Core.Configuration;
+using FedFunctions.Core.Discovery;
 using FedFunctions.Core.Model;
 using FedFunctions.Core.Scheduling;
 using FedFunctions.Core.Scraping;
@@ -10,19 +11,23 @@ using FedFunctions.Core.Storage;
 namespace FedFunctions.Core.Ingestion;
 
 /// <summary>
-/// ScrapeCycle is one timer tick: it picks the jobs that are due, scrapes their targets concurrently,
-/// stores one snapshot per target (one write each) and deletes the snapshots of targets that left the
-/// configuration. Runs never overlap: a tick that arrives while one is running waits for it.
+/// ScrapeCycle is one timer tick: it discovers the targets (static and service discovery), picks those
+/// that are due, scrapes them concurrently, stores one snapshot per target (one write each) and deletes the
+/// snapshots of targets that are gone. Runs never overlap: a tick that arrives while one is running waits for it.
 /// </summary>
-[System.Diagnostics.CodeAnalysis.SuppressMessage("Design", "CA1001", Justification = "SemaphoreSlim holds no unmanaged resource unless AvailableWaitHandle is used, which it is not.")]
-public sealed class ScrapeCycle
+public sealed class ScrapeCycle : IDisposable
 {
     private readonly FederationConfig _config;
     private readonly Scraper _scraper;
     private readonly SnapshotStore _store;
     private readonly TimeProvider _time;
     private readonly IScrapeCycleObserver? _observer;
+    private readonly TargetDiscovery _discovery;
+    private readonly bool _ownsDiscovery;
     private readonly SemaphoreSlim _oneAtATime = new(1, 1);
+
+    // The last run's target count: what a run that ends before discovering them reports as skipped.
+    private int _lastTargetCount;
 
     /// <summary>
     /// Creates a cycle over <paramref name="config"/>'s targets; at most <see cref="ScraperOptions.MaxConcurrency"/>
@@ -33,7 +38,11 @@ public sealed class ScrapeCycle
     /// <param name="store">Where the snapshots go.</param>
     /// <param name="observer">Hears about each scraped target (null: nobody).</param>
     /// <param name="timeProvider">The clock (tests pin it).</param>
-    public ScrapeCycle(FederationConfig config, Scraper scraper, SnapshotStore store, IScrapeCycleObserver? observer = null, TimeProvider? timeProvider = null)
+    /// <param name="discovery">
+    /// The discovery state (last good SD groups, SD HTTP clients), created by the caller so it can outlive this
+    /// cycle (a reloaded configuration's cycle gets the same one); null: the cycle creates and owns its own.
+    /// </param>
+    public ScrapeCycle(FederationConfig config, Scraper scraper, SnapshotStore store, IScrapeCycleObserver? observer = null, TimeProvider? timeProvider = null, TargetDiscovery? discovery = null)
     {
         ArgumentNullException.ThrowIfNull(config);
         ArgumentNullException.ThrowIfNull(scraper);
@@ -43,6 +52,16 @@ public sealed class ScrapeCycle
         _store = store;
         _observer = observer;
         _time = timeProvider ?? TimeProvider.System;
+        _ownsDiscovery = discovery is null;
+        _discovery = discovery ?? new TargetDiscovery(timeProvider: _time);
+        _lastTargetCount = config.Targets().Count;
+    }
+
+    /// <summary>Dispose releases the discovery state when the cycle created it.</summary>
+    public void Dispose()
+    {
+        if (_ownsDiscovery) _discovery.Dispose();
+        _oneAtATime.Dispose();
     }
 
     /// <summary>
@@ -82,7 +101,7 @@ public sealed class ScrapeCycle
         }
         catch (OperationCanceledException) when (run.Token.IsCancellationRequested)
         {
-            return run.EndedBeforeScraping(_config.Targets().Count, "while waiting for the previous run");
+            return run.EndedBeforeScraping(Volatile.Read(ref _lastTargetCount), "while waiting for the previous run");
         }
         try
         {
@@ -112,6 +131,18 @@ public sealed class ScrapeCycle
     private async Task<ScrapeCycleResult> RunOnceAsync(RunScope run)
     {
         var token = run.Token;
+        DiscoveredTargets discovered;
+        try
+        {
+            // Discovery runs inside the run (the timer's singleton run in Azure); /federate never waits on it.
+            discovered = await _discovery.DiscoverAsync(_config, token).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (token.IsCancellationRequested)
+        {
+            return run.EndedBeforeScraping(_lastTargetCount, "while discovering targets");
+        }
+        var targets = discovered.Active;
+        Volatile.Write(ref _lastTargetCount, targets.Count);
         var nowMs = _time.GetUtcNow().ToUnixTimeMilliseconds();
 
         IReadOnlyList<SnapshotVersion> stored;
@@ -124,20 +155,24 @@ public sealed class ScrapeCycle
         }
         catch (OperationCanceledException) when (token.IsCancellationRequested)
         {
-            return run.EndedBeforeScraping(_config.Targets().Count, "while listing the stored snapshots");
+            return run.EndedBeforeScraping(targets.Count, "while listing the stored snapshots");
         }
         var lastScrape = new Dictionary<TargetKey, long>();
         foreach (var version in stored) lastScrape[version.Key] = version.ScrapeTimestampMs;
 
-        var targets = _config.Targets();
         var configured = new HashSet<TargetKey>();
+        // A job whose discovery source was never read in this process has unknown targets: keep what is stored.
+        foreach (var version in stored)
+        {
+            if (discovered.UncertainJobs.Contains(version.Key.Job)) configured.Add(version.Key);
+        }
         var due = new List<(ScrapeTarget Target, TargetKey Key)>();
         foreach (var target in targets)
         {
             var key = SnapshotStore.KeyFor(target.Job.JobName, target.Labels);
             configured.Add(key);
             long? last = lastScrape.TryGetValue(key, out var ms) ? ms : null;
-            if (ScrapeDuePolicy.IsDue(target.Job.ScrapeInterval, last, nowMs)) due.Add((target, key));
+            if (ScrapeDuePolicy.IsDue(target.ScrapeInterval, last, nowMs)) due.Add((target, key));
         }
 
         var scrapeErrors = new ConcurrentBag<string>();
@@ -221,6 +256,9 @@ public sealed class ScrapeCycle
             Duration = Stopwatch.GetElapsedTime(run.Started),
             ScrapeErrors = scrapeErrors.ToArray(),
             StorageErrors = storageErrors.ToArray(),
+            ActiveTargets = targets,
+            DroppedTargets = discovered.Dropped,
+            DroppedTargetCounts = discovered.DroppedCounts,
         };
     }
 }

@@ -42,6 +42,19 @@ public sealed record ScrapeCycleResult
     /// <summary>Storage failures; any makes the run a failure (the host marks the invocation failed).</summary>
     public IReadOnlyList<string> StorageErrors { get; init; } = [];
 
+    /// <summary>
+    /// The run's active targets after discovery and relabeling, per job in config order (each with its
+    /// discovered labels; a target over its job's <c>target_limit</c> carries the forced error). Empty when the
+    /// run ended before discovery finished.
+    /// </summary>
+    public IReadOnlyList<Configuration.ScrapeTarget> ActiveTargets { get; init; } = [];
+
+    /// <summary>The run's targets that <c>relabel_configs</c> dropped, at most <c>keep_dropped_targets</c> per job.</summary>
+    public IReadOnlyList<Configuration.DroppedTarget> DroppedTargets { get; init; } = [];
+
+    /// <summary>How many targets each job dropped, including those beyond <c>keep_dropped_targets</c>.</summary>
+    public IReadOnlyDictionary<string, int> DroppedTargetCounts { get; init; } = new Dictionary<string, int>();
+
     /// <summary>Whether the run succeeded as a whole: no storage errors and not interrupted (target failures alone do not fail it).</summary>
     public bool Succeeded => StorageErrors.Count == 0 && Interruption is null;
 

@@ -11,7 +11,7 @@ public sealed partial class Scraper
     // and parse by Content-Type. Every target-caused failure becomes a ScrapeFailedException.
     private async Task<ExpositionDocument> FetchAndParseAsync(ScrapeTarget target, CancellationToken cancellationToken)
     {
-        var timeout = target.Job.ScrapeTimeout;
+        var timeout = target.ScrapeTimeout;
         using var timeoutCts = new CancellationTokenSource(timeout, _options.TimeProvider);
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, timeoutCts.Token);
         var token = linked.Token;

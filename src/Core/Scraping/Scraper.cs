@@ -120,6 +120,9 @@ public sealed partial class Scraper : IDisposable
         var startMs = time.GetUtcNow().ToUnixTimeMilliseconds();
         var started = time.GetTimestamp();
 
+        // A forced error (target_limit exceeded) fails the scrape without a request, as Prometheus' scrape loop does.
+        if (target.ForcedError is { } forced) return Failed(target, startMs, time.GetElapsedTime(started).TotalSeconds, forced);
+
         ExpositionDocument document;
         try
         {

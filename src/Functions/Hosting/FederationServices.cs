@@ -1,4 +1,5 @@
 using FedFunctions.Core.Configuration;
+using FedFunctions.Core.Discovery;
 using FedFunctions.Core.Federation;
 using FedFunctions.Core.Ingestion;
 using FedFunctions.Core.Scraping;
@@ -36,6 +37,9 @@ internal static class FederationServices
         services.AddSingleton<AppMetrics>();
         services.AddSingleton<StorageMonitor>();
         services.AddSingleton<ScrapeMonitor>();
+        services.AddSingleton<DiscoveryMonitor>();
+        // Discovery state (last good SD groups) lives beside the cycle, so a cycle for a reloaded config can reuse it.
+        services.AddSingleton(sp => new TargetDiscovery(sp.GetRequiredService<DiscoveryMonitor>(), sp.GetRequiredService<TimeProvider>()));
         services.AddSingleton(sp => SnapshotStore.Create(
             sp.GetRequiredService<IOptions<StorageOptions>>().Value.Connection,
             Settings(sp).StoreOptions,
@@ -45,7 +49,8 @@ internal static class FederationServices
             sp.GetRequiredService<FederationConfig>(),
             sp.GetRequiredService<Scraper>(),
             sp.GetRequiredService<SnapshotStore>(),
-            observer: sp.GetRequiredService<ScrapeMonitor>()));
+            observer: sp.GetRequiredService<ScrapeMonitor>(),
+            discovery: sp.GetRequiredService<TargetDiscovery>()));
         services.AddSingleton<ScrapeRunner>();
         services.AddSingleton(sp => new SnapshotCache(
             sp.GetRequiredService<SnapshotStore>(),

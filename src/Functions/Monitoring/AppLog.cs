@@ -47,4 +47,16 @@ internal static partial class AppLog
 
     [LoggerMessage(13, LogLevel.Error, "skipping unreadable snapshot of {Job}/{Target}: {Error}")]
     public static partial void CorruptSnapshot(this ILogger logger, string job, string target, string error);
+
+    [LoggerMessage(40, LogLevel.Error, "file discovery: error reading file {Path}, keeping its last good targets: {Error}")]
+    public static partial void SdFileReadFailed(this ILogger logger, string path, string error);
+
+    [LoggerMessage(41, LogLevel.Error, "http discovery: unable to refresh target groups from {Url}, keeping its last good targets: {Error}")]
+    public static partial void SdHttpRefreshFailed(this ILogger logger, string url, string error);
+
+    [LoggerMessage(42, LogLevel.Warning, "job {Job}: creating target failed, skipped: {Error}; discovered labels {Labels}")]
+    public static partial void SdTargetSkipped(this ILogger logger, string job, string error, string labels);
+
+    [LoggerMessage(43, LogLevel.Warning, "job {Job}: target_limit exceeded (number of targets: {Targets}, limit: {Limit}); every scrape of the job fails")]
+    public static partial void SdTargetLimitExceeded(this ILogger logger, string job, int targets, long limit);
 }

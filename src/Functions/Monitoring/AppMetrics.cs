@@ -21,6 +21,10 @@ public sealed class AppMetrics
     internal readonly Counter SeriesServed = new("fedfunctions_federate_series_served_total", "Series written in federate answers.");
     internal readonly Counter CorruptSnapshots = new("fedfunctions_snapshots_corrupt_total", "Stored snapshots that could not be decoded and were skipped.");
     internal readonly Counter StorageRecreated = new("fedfunctions_storage_recreated_total", "Times the snapshot table or blob container was found missing and created again.");
+    internal readonly Counter SdFileReadErrors = new("fedfunctions_sd_file_read_errors_total", "File service discovery files that could not be read or parsed (their last good targets are kept).");
+    internal readonly Counter SdHttpFailures = new("fedfunctions_sd_http_failures_total", "Failed HTTP service discovery refreshes (the endpoint's last good targets are kept).");
+    internal readonly Counter SdTargetsSkipped = new("fedfunctions_sd_target_sync_failed_total", "Discovered targets skipped because they are invalid after relabeling, by job.", "scrape_job");
+    internal readonly Counter SdTargetLimitExceeded = new("fedfunctions_sd_target_limit_exceeded_total", "Scrape runs in which a job had more targets than its target_limit, by job.", "scrape_job");
 
     /// <summary>Writes every metric in text format 0.0.4.</summary>
     public void WriteTo(IBufferWriter<byte> output)
@@ -30,6 +34,7 @@ public sealed class AppMetrics
             Scrapes.Collect(), ScrapeDuration.Collect(), Cycles.Collect(), CycleDuration.Collect(),
             StorageDuration.Collect(), SnapshotsWritten.Collect(), FederateRequests.Collect(),
             FederateDuration.Collect(), SeriesServed.Collect(), CorruptSnapshots.Collect(), StorageRecreated.Collect(),
+            SdFileReadErrors.Collect(), SdHttpFailures.Collect(), SdTargetsSkipped.Collect(), SdTargetLimitExceeded.Collect(),
         };
         families.RemoveAll(f => f.Samples.Count == 0);
         families.Sort(static (a, b) => string.CompareOrdinal(a.Name, b.Name));

@@ -12,7 +12,7 @@ public sealed class FederationConfigTests
         { "unknown_global_key.bad.yml", "unknown key \"query_log_file\" in global", 3 },
         { "unknown_top_level.bad.yml", "unknown key \"scrape_config\" at top level", 1 },
         { "unsupported_remote_write.bad.yml", "unsupported key \"remote_write\" at top level", 1 },
-        { "unsupported_sd.bad.yml", "unsupported key \"kubernetes_sd_configs\" in scrape_configs[0]", 3 },
+        { "unsupported_sd.bad.yml", "unsupported service discovery \"kubernetes_sd_configs\" in scrape_configs[0] (fed-functions supports static_configs, file_sd_configs and http_sd_configs)", 3 },
         { "unknown_static_key.bad.yml", "unknown key \"target\" in scrape_configs[0].static_configs[0]", 4 },
         { "duplicate_job.bad.yml", "found multiple scrape configs with job name \"node\" (first at line 2)", 5 },
         { "duration_fraction.bad.yml", "invalid duration \"1.5s\" for \"scrape_interval\" in global", 2 },
@@ -285,7 +285,8 @@ public sealed class FederationConfigTests
             "    static_configs:\n      - targets: ['keep:1', 'drop:2']\n        labels:\n          team: a\n");
         var kept = Assert.Single(config.Targets());
         Assert.Equal(
-            Labels.Of("__address__", "keep:1", "__metrics_path__", "/metrics", "__param_x", "1", "__scheme__", "http", "job", "j", "team", "a"),
+            Labels.Of("__address__", "keep:1", "__metrics_path__", "/metrics", "__param_x", "1", "__scheme__", "http",
+                "__scrape_interval__", "1m", "__scrape_timeout__", "10s", "job", "j", "team", "a"),
             kept.DiscoveredLabels);
         var dropped = Assert.Single(config.DroppedTargets());
         Assert.Equal("j", dropped.Job.JobName);
