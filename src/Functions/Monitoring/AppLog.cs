@@ -47,4 +47,16 @@ internal static partial class AppLog
 
     [LoggerMessage(13, LogLevel.Error, "skipping unreadable snapshot of {Job}/{Target}: {Error}")]
     public static partial void CorruptSnapshot(this ILogger logger, string job, string target, string error);
+
+    [LoggerMessage(14, LogLevel.Information, "configuration reloaded from {Source} ({Trigger}): {Jobs} jobs, {Targets} static targets")]
+    public static partial void ConfigReloaded(this ILogger logger, string source, string trigger, int jobs, int targets);
+
+    [LoggerMessage(15, LogLevel.Error, "configuration reload from {Source} failed ({Trigger}); the last good configuration keeps running: {Error}")]
+    public static partial void ConfigReloadFailed(this ILogger logger, string source, string trigger, string error);
+
+    [LoggerMessage(16, LogLevel.Information, "SIGHUP: reloading the configuration")]
+    public static partial void SighupReceived(this ILogger logger);
+
+    [LoggerMessage(17, LogLevel.Error, "configuration watcher: check failed; trying again at the next occurrence")]
+    public static partial void ConfigWatchFailed(this ILogger logger, Exception exception);
 }

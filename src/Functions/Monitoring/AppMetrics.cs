@@ -21,6 +21,9 @@ public sealed class AppMetrics
     internal readonly Counter SeriesServed = new("fedfunctions_federate_series_served_total", "Series written in federate answers.");
     internal readonly Counter CorruptSnapshots = new("fedfunctions_snapshots_corrupt_total", "Stored snapshots that could not be decoded and were skipped.");
     internal readonly Counter StorageRecreated = new("fedfunctions_storage_recreated_total", "Times the snapshot table or blob container was found missing and created again.");
+    internal readonly Gauge ConfigLastReloadSuccessful = new("fedfunctions_config_last_reload_successful", "Whether the last configuration reload attempt was successful.");
+    internal readonly Gauge ConfigLastReloadSuccessTimestamp = new("fedfunctions_config_last_reload_success_timestamp_seconds", "Timestamp of the last successful configuration reload.");
+    internal readonly Counter ConfigReloads = new("fedfunctions_config_reloads_total", "Configuration checks that found a change or failed, by outcome (success, invalid, unreadable).", "outcome");
 
     /// <summary>Writes every metric in text format 0.0.4.</summary>
     public void WriteTo(IBufferWriter<byte> output)
@@ -30,6 +33,7 @@ public sealed class AppMetrics
             Scrapes.Collect(), ScrapeDuration.Collect(), Cycles.Collect(), CycleDuration.Collect(),
             StorageDuration.Collect(), SnapshotsWritten.Collect(), FederateRequests.Collect(),
             FederateDuration.Collect(), SeriesServed.Collect(), CorruptSnapshots.Collect(), StorageRecreated.Collect(),
+            ConfigLastReloadSuccessful.Collect(), ConfigLastReloadSuccessTimestamp.Collect(), ConfigReloads.Collect(),
         };
         families.RemoveAll(f => f.Samples.Count == 0);
         families.Sort(static (a, b) => string.CompareOrdinal(a.Name, b.Name));
