@@ -55,14 +55,14 @@ internal static class CheckConfigCommand
             try
             {
                 var config = new FileConfigSource(file).Parse(ReadFile(file));
-                output.WriteLine($" SUCCESS: {file} is valid fed-functions config file syntax: {Summary(config)}");
+                output.WriteLine($" SUCCESS: {file} is a valid fed-functions scrape configuration: {Summary(config)}");
                 if (targets) WriteTargets(output, config);
             }
             catch (ConfigException ex)
             {
                 failed = true;
                 output.Flush();
-                error.WriteLine($"  FAILED: {ex.Message}");
+                error.WriteLine($"  FAILED: {ConfigProblem.Describe(ex)}");
                 error.Flush();
             }
             output.WriteLine();

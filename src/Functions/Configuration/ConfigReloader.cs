@@ -86,7 +86,7 @@ public sealed class ConfigReloader
             }
             catch (ConfigException ex)
             {
-                return Refused(trigger, "unreadable", ex.Message);
+                return Refused(trigger, "unreadable", ConfigProblem.Describe(ex));
             }
             catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
             {
@@ -108,7 +108,7 @@ public sealed class ConfigReloader
             }
             catch (ConfigException ex)
             {
-                return Refused(trigger, "invalid", ex.Message);
+                return Refused(trigger, "invalid", ConfigProblem.Describe(ex));
             }
             Apply(text, config);
             _metrics.ConfigReloads.Inc("success");
