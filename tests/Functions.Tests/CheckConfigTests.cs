@@ -128,6 +128,22 @@ public sealed class CheckConfigTests
         Assert.Contains("unknown option --lint", output);
     }
 
+    [Fact]
+    public void DotnetRunStartsThisExecutableNotFuncStart()
+    {
+        // `dotnet run --project src/Functions -- check-config FILE` must reach the app, not the Worker Sdk's `func start`.
+        var project = Path.Combine(RepoPaths.RepoRoot, "src", "Functions", "FedFunctions.Functions.csproj");
+        using var msbuild = new ManagedProcess("dotnet", ["msbuild", project, "-nologo", "-t:ComputeRunArguments", "-getProperty:RunCommand", "-getProperty:RunArguments", "-getProperty:RunWorkingDirectory"]);
+        Assert.True(msbuild.WaitForExit(TimeSpan.FromSeconds(120)), "msbuild did not finish: " + msbuild.Output);
+        Assert.True(msbuild.ExitCode == 0, msbuild.Output);
+        using var json = System.Text.Json.JsonDocument.Parse(msbuild.Output[msbuild.Output.IndexOf('{', StringComparison.Ordinal)..]);
+        var properties = json.RootElement.GetProperty("Properties");
+        Assert.Equal("dotnet", Path.GetFileName(properties.GetProperty("RunCommand").GetString()));
+        Assert.StartsWith("exec \"", properties.GetProperty("RunArguments").GetString());
+        Assert.EndsWith("FedFunctions.Functions.dll\"", properties.GetProperty("RunArguments").GetString());
+        Assert.Equal("", properties.GetProperty("RunWorkingDirectory").GetString()); // relative FILEs resolve where you are
+    }
+
     private static (int ExitCode, string Output) Run(params string[] args)
     {
         using var process = new ManagedProcess("dotnet", [App, .. args], Path.GetDirectoryName(App));
