@@ -244,6 +244,28 @@ public sealed class ConfigReloadTests(ConfigReloadFixture fixture) : IClassFixtu
         Assert.DoesNotContain("secret", error.Message);
     }
 
+    [Theory]
+    [InlineData("https://acct.blob.core.windows.net/config/prometheus.yml", true)]
+    [InlineData("https://ACCT.blob.core.windows.net/config/dir/prometheus%20v2.yml", true)]
+    [InlineData("https://other.blob.core.windows.net/config/prometheus.yml", false)]
+    [InlineData("https://acct.blob.core.windows.net/prometheus.yml", false)]
+    [InlineData("http://acct.blob.core.windows.net/config/prometheus.yml", false)]
+    public void InAzureTheBlobMustBeInTheIdentityBasedAccount(string url, bool accepted)
+    {
+        // Identity-based access as in Azure: building the source sends nothing and needs no credential yet.
+        var storage = Core.Storage.StorageConnection.WithIdentity(new Uri("https://acct.table.core.windows.net/"), new Uri("https://acct.blob.core.windows.net/"));
+        if (accepted)
+        {
+            Assert.Equal(url, ConfigSource.Create(url, storage, Path.GetTempPath()).Name);
+        }
+        else
+        {
+            var error = Assert.Throws<ConfigException>(() => ConfigSource.Create(url, storage, Path.GetTempPath()));
+            Assert.Equal($"setting Federation__ConfigPath: \"{url}\" is not a blob in the FederationStorage account, whose blob endpoint is " +
+                         "https://acct.blob.core.windows.net/: the configuration is read with the snapshot storage's credentials, so it must be https://acct.blob.core.windows.net/CONTAINER/BLOB", error.Message);
+        }
+    }
+
     private async Task<BlobClient> UploadAsync(string test, string name, string yaml)
     {
         var container = new BlobServiceClient(fixture.Azurite.ConnectionString).GetBlobContainerClient("config");
