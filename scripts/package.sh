@@ -44,7 +44,7 @@ done
 ((${#missing[@]} == 0)) || die "publish output lacks ${missing[*]} at its root (check src/Functions/FedFunctions.Functions.csproj)"
 grep -q '"defaultWorkerPath": *"FedFunctions.Functions.dll"' "$publish_dir/worker.config.json" \
   || die "worker.config.json does not name FedFunctions.Functions.dll as the worker"
-for fn in ScrapeTimer Federate Metrics; do
+for fn in ScrapeTimer Federate Metrics Reload; do
   grep -q "\"name\": *\"$fn\"" "$publish_dir/functions.metadata" || die "functions.metadata lacks the function $fn"
 done
 

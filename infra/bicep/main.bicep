@@ -15,7 +15,7 @@ param baseName string = 'fedfn'
 @description('NCRONTAB schedule (six fields, UTC) on which ScrapeTimer scrapes the targets.')
 param scrapeSchedule string = '0 */1 * * * *'
 
-@description('Path of the Prometheus scrape configuration, relative to the app root (package.sh puts it there).')
+@description('Prometheus scrape configuration: a path relative to the app root (package.sh puts prometheus.yml there), or the URL of a blob in the storage account\'s config container (output configBlobUrl), reloaded when it changes.')
 param configPath string = 'prometheus.yml'
 
 @description('How long a sample still counts as current in /federate (Prometheus duration).')
@@ -80,6 +80,7 @@ module storage 'modules/storage.bicep' = {
     storageAccountName: storageAccountName
     deploymentContainerName: 'app-package'
     snapshotsName: snapshotsName
+    configContainerName: 'config'
     tags: tags
   }
 }
@@ -139,3 +140,6 @@ output federateUrl string = 'https://${app.outputs.defaultHostName}/federate'
 
 @description('Name of the storage account (grant yourself Storage Blob Data Contributor to zip-deploy).')
 output storageAccountName string = storageAccountName
+
+@description('Where to upload the scrape configuration to change it without a redeploy; set configPath to this URL to use it (docs/deploy.md).')
+output configBlobUrl string = '${storage.outputs.configContainerUrl}/prometheus.yml'

@@ -18,6 +18,7 @@ public sealed class AppHost : IAsyncDisposable
     {
         _app = app;
         _directory = directory;
+        ConfigPath = Path.Combine(directory, "prometheus.yml");
         BaseAddress = app.Urls.First().TrimEnd('/');
         Http = new HttpClient { BaseAddress = new Uri(BaseAddress), Timeout = TimeSpan.FromSeconds(60) };
     }
@@ -30,6 +31,9 @@ public sealed class AppHost : IAsyncDisposable
 
     /// <summary>A client for the app.</summary>
     public HttpClient Http { get; }
+
+    /// <summary>The scrape config file the app was started with (rewrite it to test reloads).</summary>
+    public string ConfigPath { get; }
 
     /// <summary>The app's service provider (for white-box checks).</summary>
     public IServiceProvider Services => _app.Services;

@@ -47,7 +47,7 @@ public sealed class DeployPackageTests
             Assert.DoesNotContain("System.Private.CoreLib.dll", names);
 
             using (var metadata = JsonDocument.Parse(Read(zip, "functions.metadata")))
-                Assert.Equal(3, metadata.RootElement.GetArrayLength());
+                Assert.Equal(4, metadata.RootElement.GetArrayLength());
             Assert.Contains("job_name: deployed", Read(zip, "prometheus.yml"));
             Assert.Contains("\"routePrefix\": \"\"", Read(zip, "host.json"));
         }

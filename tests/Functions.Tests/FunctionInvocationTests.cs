@@ -114,6 +114,61 @@ public sealed class FunctionInvocationTests(EndToEndFixture fixture)
     }
 
     [Fact]
+    public async Task InWorkerModeTheTimerReloadsAChangedConfigAndReloadAnswersAsTheStandaloneEndpoint()
+    {
+        await using var app = await fixture.StartOwnAppAsync("workerreload");
+        var config = await File.ReadAllTextAsync(app.ConfigPath);
+        await File.WriteAllTextAsync(app.ConfigPath, config + "\n  - job_name: extra\n    metrics_path: /prom\n    static_configs:\n      - targets: ['" + fixture.Targets.HostPort + "']\n");
+        await ActivatorUtilities.CreateInstance<ScrapeTimerFunction>(app.Services).RunAsync(new TimerInfo(), CancellationToken.None);
+        var extra = ExpositionText.Samples(await app.FederateTextAsync("{job=\"extra\"}"));
+        Assert.Equal("1", extra.Single(kv => kv.Key.StartsWith("up{", StringComparison.Ordinal)).Value.Split(' ')[0]);
+
+        await File.WriteAllTextAsync(app.ConfigPath, "scrape_configs:\n  - job_name: [not, a, name]\n");
+        foreach (var method in new[] { "POST", "PUT" })
+        {
+            var context = new DefaultHttpContext();
+            context.Request.Method = method;
+            context.Request.Path = "/-/reload";
+            var body = new MemoryStream();
+            context.Response.Body = body;
+            await Function<ReloadFunction>(app).RunAsync(context.Request);
+            using var response = await app.Http.SendAsync(new HttpRequestMessage(new HttpMethod(method), "/-/reload"));
+            Assert.Equal(500, context.Response.StatusCode);
+            Assert.Equal((int)response.StatusCode, context.Response.StatusCode);
+            var text = Encoding.UTF8.GetString(body.ToArray());
+            Assert.StartsWith($"failed to reload config: {app.ConfigPath}:2: ", text);
+            Assert.Equal(await response.Content.ReadAsStringAsync(), text);
+        }
+    }
+
+    [Fact]
+    public async Task InWorkerModeEveryInstanceWatchesTheConfigOnTheSchedule()
+    {
+        await using var app = await fixture.StartOwnAppAsync("workerwatch");
+        var reloader = app.Services.GetRequiredService<Configuration.ConfigReloader>();
+        Assert.DoesNotContain(reloader.Current.Config.ScrapeConfigs, j => j.JobName == "watched");
+        // Every second, for the test; the worker uses ScrapeSchedule.
+        var everySecond = new Hosting.RunSchedule(
+            Microsoft.Extensions.Options.Options.Create(new Settings.ScheduleOptions { ScrapeSchedule = "* * * * * *" }),
+            Microsoft.Extensions.Options.Options.Create(new Settings.FederationOptions()));
+        using var watcher = new Hosting.ConfigWatcher(everySecond, reloader, TimeProvider.System,
+            Microsoft.Extensions.Logging.Abstractions.NullLogger<Hosting.ConfigWatcher>.Instance);
+        await watcher.StartAsync(CancellationToken.None);
+        try
+        {
+            await File.AppendAllTextAsync(app.ConfigPath, "\n  - job_name: watched\n");
+            await Poll.UntilAsync(() => Task.FromResult(reloader.Current.Config.ScrapeConfigs.Any(j => j.JobName == "watched") ? "reloaded" : null),
+                TimeSpan.FromSeconds(30), "the watcher to reload the changed config");
+        }
+        finally
+        {
+            await watcher.StopAsync(CancellationToken.None);
+        }
+    }
+
+    private static T Function<T>(AppHost app) where T : class => ActivatorUtilities.CreateInstance<T>(app.Services);
+
+    [Fact]
     public async Task WhenStorageIsUnreachableTheTimerFailsWithTheErrorScrapeNowNames()
     {
         await using var app = await fixture.StartAppWithStorageDownAsync();

@@ -20,11 +20,11 @@ public sealed class FunctionsMetadataTests
     private static JsonElement Trigger(string function) => Function(function).GetProperty("bindings").EnumerateArray().Single();
 
     [Fact]
-    public void TheMetadataListsExactlyTheThreeFunctionsOfThisWorker()
+    public void TheMetadataListsExactlyTheFunctionsOfThisWorker()
     {
         using var json = JsonDocument.Parse(File.ReadAllText(Path.Combine(Output, "functions.metadata")));
         var functions = json.RootElement.EnumerateArray().ToList();
-        Assert.Equal(["Federate", "Metrics", "ScrapeTimer"], functions.Select(f => f.GetProperty("name").GetString()).Order(StringComparer.Ordinal));
+        Assert.Equal(["Federate", "Metrics", "Reload", "ScrapeTimer"], functions.Select(f => f.GetProperty("name").GetString()).Order(StringComparer.Ordinal));
         Assert.All(functions, f =>
         {
             Assert.Equal("dotnet-isolated", f.GetProperty("language").GetString());
@@ -47,6 +47,7 @@ public sealed class FunctionsMetadataTests
     [Theory]
     [InlineData("Federate", "federate", new[] { "get", "post" })]
     [InlineData("Metrics", "metrics", new[] { "get" })]
+    [InlineData("Reload", "-/reload", new[] { "post", "put" })]
     public void HttpFunctionsHaveTheirRouteMethodsAndFunctionKeys(string name, string route, string[] methods)
     {
         var trigger = Trigger(name);

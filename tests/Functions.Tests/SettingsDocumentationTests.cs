@@ -37,7 +37,7 @@ public sealed partial class SettingsDocumentationTests
     {
         // Guards the name mapping above: a renamed property would silently rename a setting.
         string[] expected =
-            ["Federation__CacheRefresh", "Federation__ConfigPath", "Federation__LookbackDelta", "Federation__MaxConcurrency", "Federation__ScrapeRunBudget",
+            ["Federation__CacheRefresh", "Federation__ConfigDirectory", "Federation__ConfigPath", "Federation__LookbackDelta", "Federation__MaxConcurrency", "Federation__ScrapeRunBudget",
              "Federation__SnapshotContainer", "Federation__SnapshotTable", "Federation__StorageBudget", "FederationStorage", "FederationStorage__BlobServiceUri",
              "FederationStorage__ClientId", "FederationStorage__TableServiceUri", "ScrapeSchedule"];
         Assert.Equal(expected.Order(StringComparer.Ordinal), Settings().Keys.Order(StringComparer.Ordinal));

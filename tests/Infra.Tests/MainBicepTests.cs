@@ -157,8 +157,10 @@ public sealed class MainBicepTests(MainTemplateFixture fixture) : IClassFixture<
         Assert.Contains("parameters('snapshotsName')", (string?)table.Node["name"], StringComparison.Ordinal);
         var containers = Template.OfType("Microsoft.Storage/storageAccounts/blobServices/containers")
             .Select(c => (string?)c.Node["name"]).ToList();
-        Assert.Equal(2, containers.Count);
+        Assert.Equal(3, containers.Count);
         Assert.Contains(containers, n => n!.Contains("parameters('snapshotsName')", StringComparison.Ordinal));
+        // The scrape configuration may live there (Federation__ConfigPath as a blob URL).
+        Assert.Contains(containers, n => n!.Contains("parameters('configContainerName')", StringComparison.Ordinal));
         Assert.Contains(containers, n => n!.Contains("parameters('deploymentContainerName')", StringComparison.Ordinal));
     }
 
@@ -201,6 +203,17 @@ public sealed class MainBicepTests(MainTemplateFixture fixture) : IClassFixture<
         var insights = Template.OnlyOfType("Microsoft.Insights/components").Properties;
         Assert.True(insights["DisableLocalAuth"]?.GetValue<bool>());
         Assert.NotNull(insights["WorkspaceResourceId"]);
+    }
+
+    [Fact]
+    public void Storage_HasTheConfigContainer_NamedConfig_AndItsBlobUrlIsAnOutput()
+    {
+        var storage = Template.OfType("Microsoft.Resources/deployments").Single(d => (string?)d.Node["name"] == "storage");
+        Assert.Equal("config", (string?)storage.Properties["parameters"]?["configContainerName"]?["value"]);
+        var url = (string?)Template.Root["outputs"]?["configBlobUrl"]?["value"];
+        Assert.NotNull(url);
+        Assert.Contains("configContainerUrl", url, StringComparison.Ordinal);
+        Assert.Contains("/prometheus.yml", url, StringComparison.Ordinal);
     }
 
     [Theory]

@@ -15,6 +15,9 @@ param deploymentContainerName string
 @description('Name of the snapshot table and of the blob container for snapshots too large for one entity.')
 param snapshotsName string
 
+@description('Blob container for the scrape configuration when Federation__ConfigPath is a blob URL (docs/deploy.md).')
+param configContainerName string
+
 @description('Tags applied to every resource.')
 param tags object
 
@@ -64,6 +67,14 @@ resource snapshotContainer 'Microsoft.Storage/storageAccounts/blobServices/conta
   }
 }
 
+resource configContainer 'Microsoft.Storage/storageAccounts/blobServices/containers@2024-01-01' = {
+  parent: blobService
+  name: configContainerName
+  properties: {
+    publicAccess: 'None'
+  }
+}
+
 resource tableService 'Microsoft.Storage/storageAccounts/tableServices@2024-01-01' = {
   parent: storage
   name: 'default'
@@ -85,3 +96,6 @@ output tableEndpoint string = storage.properties.primaryEndpoints.table
 
 @description('URL of the deployment container (the Flex package location).')
 output deploymentContainerUrl string = '${storage.properties.primaryEndpoints.blob}${deploymentContainer.name}'
+
+@description('URL of the configuration container (upload prometheus.yml there to change the config without a redeploy).')
+output configContainerUrl string = '${storage.properties.primaryEndpoints.blob}${configContainer.name}'

@@ -48,8 +48,13 @@ public sealed class FederationConfig
     /// <exception cref="ConfigException">The text is not a valid configuration.</exception>
     public static FederationConfig Parse(string yaml, string sourceName = "config") => Parse(yaml, sourceName, null);
 
-    // baseDirectory resolves relative secret file paths; null means the current directory.
-    private static FederationConfig Parse(string yaml, string sourceName, string? baseDirectory)
+    /// <summary>
+    /// Parse reads a configuration from YAML text that did not come from a local file (a blob, say):
+    /// relative file paths in it (<c>*_file</c> keys) resolve against <paramref name="baseDirectory"/>
+    /// (null: the current directory), as <see cref="Load"/> resolves them against the file's own directory.
+    /// </summary>
+    /// <exception cref="ConfigException">The text is not a valid configuration.</exception>
+    public static FederationConfig Parse(string yaml, string sourceName, string? baseDirectory)
     {
         ArgumentNullException.ThrowIfNull(yaml);
         ArgumentNullException.ThrowIfNull(sourceName);

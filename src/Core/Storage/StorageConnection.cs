@@ -42,6 +42,13 @@ public sealed record StorageConnection
         return new StorageConnection { TableServiceUri = tableServiceUri, BlobServiceUri = blobServiceUri, ClientId = clientId };
     }
 
+    /// <summary>
+    /// CreateBlobServiceClient builds a client of this account's Blob service with the snapshot store's credentials
+    /// and retry settings, for other blobs the app reads there (its scrape configuration); nothing is sent yet.
+    /// </summary>
+    /// <exception cref="InvalidOperationException">The connection string is malformed.</exception>
+    public Azure.Storage.Blobs.BlobServiceClient CreateBlobServiceClient() => SnapshotStore.CreateClients(this).Blobs;
+
     /// <summary>Hides the connection string: it holds the account key.</summary>
     public override string ToString() =>
         ConnectionString is not null ? "StorageConnection { connection string }" : $"StorageConnection {{ {TableServiceUri}, {BlobServiceUri} }}";

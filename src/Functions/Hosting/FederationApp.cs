@@ -1,10 +1,12 @@
 using FedFunctions.Core.Configuration;
+using FedFunctions.Functions.Configuration;
 
 namespace FedFunctions.Functions.Hosting;
 
 /// <summary>
 /// FederationApp starts the executable in the mode that fits how it was started (<see cref="HostingMode"/>):
-/// the isolated worker (<see cref="WorkerApp"/>) or the standalone server (<see cref="StandaloneApp"/>).
+/// the isolated worker (<see cref="WorkerApp"/>) or the standalone server (<see cref="StandaloneApp"/>);
+/// <c>check-config</c> as the first argument validates configuration files instead (<see cref="CheckConfigCommand"/>).
 /// </summary>
 internal static class FederationApp
 {
@@ -14,6 +16,8 @@ internal static class FederationApp
     /// </summary>
     public static int Run(string[] args, Func<string, string?> getSetting)
     {
+        // check-config validates configuration files and exits; it starts nothing.
+        if (args.Length > 0 && args[0] == CheckConfigCommand.Name) return CheckConfigCommand.Run(args[1..], Console.Out, Console.Error);
         var underHost = HostingMode.StartedByFunctionsHost(args, getSetting);
         IHost app;
         try

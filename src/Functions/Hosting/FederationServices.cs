@@ -4,6 +4,7 @@ using FedFunctions.Core.Federation;
 using FedFunctions.Core.Ingestion;
 using FedFunctions.Core.Scraping;
 using FedFunctions.Core.Storage;
+using FedFunctions.Functions.Configuration;
 using FedFunctions.Functions.Monitoring;
 using FedFunctions.Functions.Settings;
 using Microsoft.Extensions.Configuration;
@@ -31,7 +32,23 @@ internal static class FederationServices
         services.AddFederationSettings(configuration);
         // A stopping host gives a scrape run its grace period and in-flight requests time to complete.
         services.Configure<HostOptions>(o => o.ShutdownTimeout = ShutdownTimeout);
-        services.AddSingleton(sp => FederationConfig.Load(Settings(sp).ConfigPath));
+        services.AddSingleton(sp => ConfigSource.Create(
+            Settings(sp).ConfigPath,
+            sp.GetRequiredService<IOptions<StorageOptions>>().Value.Connection,
+            Settings(sp).ConfigDirectory is { Length: > 0 } directory ? directory : sp.GetRequiredService<IHostEnvironment>().ContentRootPath));
+        // The configuration in force can change at any scrape run (ConfigReloader): whoever needs it asks for the current one.
+        services.AddSingleton(sp => new ConfigReloader(
+            sp.GetRequiredService<ConfigSource>(),
+            config => new RunningConfig(
+                config,
+                new ScrapeCycle(
+                    config, sp.GetRequiredService<Scraper>(), sp.GetRequiredService<SnapshotStore>(),
+                    observer: sp.GetRequiredService<ScrapeMonitor>(), discovery: sp.GetRequiredService<TargetDiscovery>()),
+                new FederationService(sp.GetRequiredService<SnapshotCache>(), config, Settings(sp).LookbackDeltaTime)),
+            sp.GetRequiredService<AppMetrics>(),
+            sp.GetRequiredService<TimeProvider>(),
+            sp.GetRequiredService<ILogger<ConfigReloader>>()));
+        services.AddTransient(sp => sp.GetRequiredService<ConfigReloader>().Current.Config);
         services.AddSingleton<RunSchedule>();
         services.AddSingleton(TimeProvider.System);
         services.AddSingleton<AppMetrics>();
@@ -45,12 +62,7 @@ internal static class FederationServices
             Settings(sp).StoreOptions,
             observer: sp.GetRequiredService<StorageMonitor>()));
         services.AddSingleton(sp => new Scraper(Scraper.CreateHttpClient(), new ScraperOptions { MaxConcurrency = Settings(sp).MaxConcurrency }));
-        services.AddSingleton(sp => new ScrapeCycle(
-            sp.GetRequiredService<FederationConfig>(),
-            sp.GetRequiredService<Scraper>(),
-            sp.GetRequiredService<SnapshotStore>(),
-            observer: sp.GetRequiredService<ScrapeMonitor>(),
-            discovery: sp.GetRequiredService<TargetDiscovery>()));
+        services.AddTransient(sp => sp.GetRequiredService<ConfigReloader>().Current.Cycle);
         services.AddSingleton<ScrapeRunner>();
         services.AddSingleton(sp => new SnapshotCache(
             sp.GetRequiredService<SnapshotStore>(),
@@ -58,23 +70,21 @@ internal static class FederationServices
             sp.GetRequiredService<TimeProvider>(),
             Settings(sp).StorageBudgetTime,
             observer: sp.GetRequiredService<StorageMonitor>()));
-        services.AddSingleton(sp => new FederationService(
-            sp.GetRequiredService<SnapshotCache>(),
-            sp.GetRequiredService<FederationConfig>(),
-            Settings(sp).LookbackDeltaTime));
+        services.AddTransient(sp => sp.GetRequiredService<ConfigReloader>().Current.Federation);
         services.AddHostedService<StorageSetup>();
         return services;
     }
 
     /// <summary>
     /// CheckAtStart reads every setting and the scrape configuration now, so a mistake stops the app before it
-    /// listens or schedules anything, with a message naming the setting (or the config key and line).
+    /// listens or schedules anything, with a message naming the setting (or the config key and line). Later
+    /// changes of the configuration are checked at every scrape run (<see cref="ConfigReloader"/>).
     /// </summary>
     /// <exception cref="ConfigException">A setting or the scrape configuration is invalid.</exception>
     public static void CheckAtStart(IServiceProvider services)
     {
         SettingsServices.Check(services);
-        _ = services.GetRequiredService<FederationConfig>();
+        services.GetRequiredService<ConfigReloader>().LoadAtStart();
     }
 
     private static FederationOptions Settings(IServiceProvider services) => services.GetRequiredService<IOptions<FederationOptions>>().Value;

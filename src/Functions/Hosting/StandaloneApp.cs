@@ -7,8 +7,9 @@ namespace FedFunctions.Functions.Hosting;
 /// <summary>
 /// StandaloneApp is the executable without the Functions host: a Kestrel app serving the same endpoints
 /// as the functions (<c>GET|POST /federate</c>, <c>GET /metrics</c>) from the same code, plus <c>GET /</c>
-/// (ready) and <c>POST /-/scrape</c> (one scrape cycle now), with <see cref="LocalScheduler"/> firing the
-/// cycle on <c>ScrapeSchedule</c>. Nothing slow runs before it listens.
+/// (ready), <c>POST /-/scrape</c> (one scrape cycle now) and <c>POST /-/reload</c> (check the configuration now,
+/// as SIGHUP does), with <see cref="LocalScheduler"/> firing the cycle on <c>ScrapeSchedule</c>. Nothing slow runs
+/// before it listens.
 /// </summary>
 internal static class StandaloneApp
 {
@@ -43,11 +44,13 @@ internal static class StandaloneApp
         });
         builder.Services.AddFederation(builder.Configuration);
         builder.Services.AddHostedService<LocalScheduler>();
+        builder.Services.AddHostedService<SighupReload>();
 
         var app = builder.Build();
         FederationServices.CheckAtStart(app.Services);
         app.MapGet("/", () => Results.Text("fed-functions is ready\n"));
         app.MapPost("/-/scrape", ScrapeNowEndpoint.HandleAsync);
+        app.MapMethods("/-/reload", ["GET", "POST", "PUT"], ReloadEndpoint.HandleAsync);
         app.MapMethods("/federate", ["GET", "POST"], FederateEndpoint.HandleAsync);
         app.MapGet("/metrics", MetricsEndpoint.HandleAsync);
         return app;

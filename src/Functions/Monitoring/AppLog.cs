@@ -59,4 +59,15 @@ internal static partial class AppLog
 
     [LoggerMessage(43, LogLevel.Warning, "job {Job}: target_limit exceeded (number of targets: {Targets}, limit: {Limit}); every scrape of the job fails")]
     public static partial void SdTargetLimitExceeded(this ILogger logger, string job, int targets, long limit);
+    [LoggerMessage(14, LogLevel.Information, "configuration reloaded from {Source} ({Trigger}): {Jobs} jobs, {Targets} static targets")]
+    public static partial void ConfigReloaded(this ILogger logger, string source, string trigger, int jobs, int targets);
+
+    [LoggerMessage(15, LogLevel.Error, "configuration reload from {Source} failed ({Trigger}); the last good configuration keeps running: {Error}")]
+    public static partial void ConfigReloadFailed(this ILogger logger, string source, string trigger, string error);
+
+    [LoggerMessage(16, LogLevel.Information, "SIGHUP: reloading the configuration")]
+    public static partial void SighupReceived(this ILogger logger);
+
+    [LoggerMessage(17, LogLevel.Error, "configuration watcher: check failed; trying again at the next occurrence")]
+    public static partial void ConfigWatchFailed(this ILogger logger, Exception exception);
 }

@@ -25,6 +25,9 @@ public sealed class AppMetrics
     internal readonly Counter SdHttpFailures = new("fedfunctions_sd_http_failures_total", "Failed HTTP service discovery refreshes (the endpoint's last good targets are kept).");
     internal readonly Counter SdTargetsSkipped = new("fedfunctions_sd_target_sync_failed_total", "Discovered targets skipped because they are invalid after relabeling, by job.", "scrape_job");
     internal readonly Counter SdTargetLimitExceeded = new("fedfunctions_sd_target_limit_exceeded_total", "Scrape runs in which a job had more targets than its target_limit, by job.", "scrape_job");
+    internal readonly Gauge ConfigLastReloadSuccessful = new("fedfunctions_config_last_reload_successful", "Whether the last configuration reload attempt was successful.");
+    internal readonly Gauge ConfigLastReloadSuccessTimestamp = new("fedfunctions_config_last_reload_success_timestamp_seconds", "Timestamp of the last successful configuration reload.");
+    internal readonly Counter ConfigReloads = new("fedfunctions_config_reloads_total", "Configuration checks that found a change or failed, by outcome (success, invalid, unreadable).", "outcome");
 
     /// <summary>Writes every metric in text format 0.0.4.</summary>
     public void WriteTo(IBufferWriter<byte> output)
@@ -35,6 +38,7 @@ public sealed class AppMetrics
             StorageDuration.Collect(), SnapshotsWritten.Collect(), FederateRequests.Collect(),
             FederateDuration.Collect(), SeriesServed.Collect(), CorruptSnapshots.Collect(), StorageRecreated.Collect(),
             SdFileReadErrors.Collect(), SdHttpFailures.Collect(), SdTargetsSkipped.Collect(), SdTargetLimitExceeded.Collect(),
+            ConfigLastReloadSuccessful.Collect(), ConfigLastReloadSuccessTimestamp.Collect(), ConfigReloads.Collect(),
         };
         families.RemoveAll(f => f.Samples.Count == 0);
         families.Sort(static (a, b) => string.CompareOrdinal(a.Name, b.Name));

@@ -16,8 +16,17 @@ public sealed class FederationOptions
     /// <summary>Section is the configuration section these options are bound from.</summary>
     public const string Section = "Federation";
 
-    /// <summary>ConfigPath is the scrape configuration file, Prometheus' YAML format.</summary>
+    /// <summary>
+    /// ConfigPath is the scrape configuration in Prometheus' YAML format: a file, or the URL of a blob in the
+    /// <c>FederationStorage</c> account. It is checked for changes before every scrape run and reloaded.
+    /// </summary>
     public string ConfigPath { get; set; } = "prometheus.yml";
+
+    /// <summary>
+    /// ConfigDirectory is where relative paths in a configuration read from a blob resolve (<c>*_file</c> keys, file
+    /// discovery globs); unset: the app's content root. A configuration file resolves them against its own directory.
+    /// </summary>
+    public string? ConfigDirectory { get; set; }
 
     /// <summary>LookbackDelta: a sample older than this is not federated (Prometheus' <c>--query.lookback-delta</c>).</summary>
     public string LookbackDelta { get; set; } = PrometheusDuration.Format(FederationQuery.DefaultLookback);

@@ -21,6 +21,10 @@ internal sealed class FederationOptionsValidator : IValidateOptions<FederationOp
             errors.Add(Error(nameof(options.MaxConcurrency), options.MaxConcurrency.ToString(System.Globalization.CultureInfo.InvariantCulture), "is not a number from 1 to 1024"));
         if (string.IsNullOrWhiteSpace(options.ConfigPath))
             errors.Add(Error(nameof(options.ConfigPath), options.ConfigPath, "is empty: name the scrape configuration file"));
+        else if (Configuration.ConfigSource.IsUrl(options.ConfigPath) && Configuration.BlobConfigSource.UrlError(options.ConfigPath) is { } urlError)
+            errors.Add(Error(nameof(options.ConfigPath), options.ConfigPath.Split('?')[0], urlError)); // never echo a SAS token
+        if (!string.IsNullOrWhiteSpace(options.ConfigDirectory) && !Directory.Exists(options.ConfigDirectory))
+            errors.Add(Error(nameof(options.ConfigDirectory), options.ConfigDirectory, "is not an existing directory"));
         var store = options.StoreOptions;
         if (store.TableNameError() is { } tableError) errors.Add($"setting {Prefix}{nameof(options.SnapshotTable)}: {tableError}");
         if (store.ContainerNameError() is { } containerError) errors.Add($"setting {Prefix}{nameof(options.SnapshotContainer)}: {containerError}");
