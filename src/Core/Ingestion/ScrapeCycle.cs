@@ -221,6 +221,8 @@ public sealed class ScrapeCycle
             Duration = Stopwatch.GetElapsedTime(run.Started),
             ScrapeErrors = scrapeErrors.ToArray(),
             StorageErrors = storageErrors.ToArray(),
+            ActiveTargets = targets,
+            DroppedTargets = _config.DroppedTargets(),
         };
     }
 }

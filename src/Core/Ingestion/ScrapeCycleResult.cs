@@ -1,3 +1,5 @@
+using FedFunctions.Core.Configuration;
+
 namespace FedFunctions.Core.Ingestion;
 
 /// <summary>ScrapeCycleResult summarises one run of <see cref="ScrapeCycle"/>.</summary>
@@ -41,6 +43,12 @@ public sealed record ScrapeCycleResult
 
     /// <summary>Storage failures; any makes the run a failure (the host marks the invocation failed).</summary>
     public IReadOnlyList<string> StorageErrors { get; init; } = [];
+
+    /// <summary>The targets this run was configured to scrape (due or not): what the targets API lists as active.</summary>
+    public IReadOnlyList<ScrapeTarget> ActiveTargets { get; init; } = [];
+
+    /// <summary>The discovered targets that relabeling dropped: what the targets API lists as dropped.</summary>
+    public IReadOnlyList<DroppedTarget> DroppedTargets { get; init; } = [];
 
     /// <summary>Whether the run succeeded as a whole: no storage errors and not interrupted (target failures alone do not fail it).</summary>
     public bool Succeeded => StorageErrors.Count == 0 && Interruption is null;

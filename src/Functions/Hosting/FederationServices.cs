@@ -3,6 +3,7 @@ using FedFunctions.Core.Federation;
 using FedFunctions.Core.Ingestion;
 using FedFunctions.Core.Scraping;
 using FedFunctions.Core.Storage;
+using FedFunctions.Core.Targets;
 using FedFunctions.Functions.Monitoring;
 using FedFunctions.Functions.Settings;
 using Microsoft.Extensions.Configuration;
@@ -57,6 +58,8 @@ internal static class FederationServices
             sp.GetRequiredService<SnapshotCache>(),
             sp.GetRequiredService<FederationConfig>(),
             Settings(sp).LookbackDeltaTime));
+        services.AddSingleton(sp => new TargetsReader(sp.GetRequiredService<SnapshotStore>(), sp.GetRequiredService<SnapshotCache>()));
+        services.AddSingleton<Readiness>();
         services.AddHostedService<StorageSetup>();
         return services;
     }
@@ -75,7 +78,7 @@ internal static class FederationServices
     private static FederationOptions Settings(IServiceProvider services) => services.GetRequiredService<IOptions<FederationOptions>>().Value;
 
     /// <summary>Creates the table and container at start, off the start-up path (never awaited by it).</summary>
-    private sealed class StorageSetup(SnapshotStore store, ILogger<StorageSetup> logger) : IHostedService
+    private sealed class StorageSetup(SnapshotStore store, Readiness readiness, ILogger<StorageSetup> logger) : IHostedService
     {
         public Task StartAsync(CancellationToken cancellationToken)
         {
@@ -90,6 +93,7 @@ internal static class FederationServices
             try
             {
                 await store.EnsureCreatedAsync();
+                readiness.StorageReached();
             }
             catch (SnapshotStoreException ex)
             {

@@ -1,6 +1,7 @@
 using FedFunctions.Core.Federation;
 using FedFunctions.Core.Ingestion;
 using FedFunctions.Core.Storage;
+using FedFunctions.Core.Targets;
 using FedFunctions.Functions.Monitoring;
 
 namespace FedFunctions.Functions.Hosting;
@@ -12,8 +13,8 @@ namespace FedFunctions.Functions.Hosting;
 /// finish; then it stops, and targets not written by then keep their previous snapshot.
 /// </summary>
 public sealed class ScrapeRunner(
-    ScrapeCycle cycle, SnapshotCache cache, RunSchedule schedule, TimeProvider time,
-    IHostApplicationLifetime lifetime, AppMetrics metrics, ILogger<ScrapeRunner> logger)
+    ScrapeCycle cycle, SnapshotCache cache, SnapshotStore store, RunSchedule schedule, TimeProvider time,
+    IHostApplicationLifetime lifetime, Readiness readiness, AppMetrics metrics, ILogger<ScrapeRunner> logger)
 {
     /// <summary>StopGrace (5 s) is how long a run in progress may go on once the app is stopping.</summary>
     public static readonly TimeSpan StopGrace = TimeSpan.FromSeconds(5);
@@ -31,6 +32,8 @@ public sealed class ScrapeRunner(
         {
             var result = await cycle.RunAsync(schedule.RunBudgetAt(time.GetUtcNow()), stop.Token);
             cache.Invalidate(); // what this instance just stored is served at once
+            readiness.StorageReached();
+            if (result.Interruption is null) await StoreTargetListAsync(result, stop.Token);
             metrics.Cycles.Inc(result.Succeeded ? "success" : result.Interruption is not null ? "interrupted" : "storage_error");
             metrics.CycleDuration.Observe(result.Duration.TotalSeconds);
             metrics.SnapshotsWritten.Inc(by: result.SnapshotsWritten);
@@ -43,6 +46,30 @@ public sealed class ScrapeRunner(
             metrics.Cycles.Inc("storage_error");
             logger.CycleStorageFailed(trigger, ex.Message);
             throw;
+        }
+    }
+
+    /// <summary>
+    /// Stores the run's target list for the targets API and page (written only when it changed). Failing to store
+    /// it does not fail the run: the snapshots are stored, and the next run writes the list again.
+    /// </summary>
+    private async Task StoreTargetListAsync(ScrapeCycleResult result, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await store.PutTargetListAsync(TargetListCodec.Encode(TargetList.From(result)), cancellationToken);
+        }
+        catch (SnapshotStoreException ex)
+        {
+            logger.TargetListNotStored(ex.Message);
+        }
+        catch (ArgumentException ex)
+        {
+            logger.TargetListNotStored(ex.Message);
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            // Stopping: the next run writes it.
         }
     }
 

@@ -6,8 +6,8 @@ namespace FedFunctions.Functions.Hosting;
 
 /// <summary>
 /// StandaloneApp is the executable without the Functions host: a Kestrel app serving the same endpoints
-/// as the functions (<c>GET|POST /federate</c>, <c>GET /metrics</c>) from the same code, plus <c>GET /</c>
-/// (ready) and <c>POST /-/scrape</c> (one scrape cycle now), with <see cref="LocalScheduler"/> firing the
+/// as the functions (<c>GET|POST /federate</c>, <c>GET /metrics</c>, <c>GET /api/v1/targets</c>, <c>GET /targets</c>,
+/// <c>/-/healthy</c>, <c>/-/ready</c>) from the same code, plus <c>GET /</c> (up) and <c>POST /-/scrape</c> (one scrape cycle now), with <see cref="LocalScheduler"/> firing the
 /// cycle on <c>ScrapeSchedule</c>. Nothing slow runs before it listens.
 /// </summary>
 internal static class StandaloneApp
@@ -50,6 +50,10 @@ internal static class StandaloneApp
         app.MapPost("/-/scrape", ScrapeNowEndpoint.HandleAsync);
         app.MapMethods("/federate", ["GET", "POST"], FederateEndpoint.HandleAsync);
         app.MapGet("/metrics", MetricsEndpoint.HandleAsync);
+        app.MapGet("/api/v1/targets", TargetsApiEndpoint.HandleAsync);
+        app.MapGet("/targets", TargetsPageEndpoint.HandleAsync);
+        app.MapMethods("/-/healthy", ["GET", "HEAD"], HealthEndpoints.HealthyAsync);
+        app.MapMethods("/-/ready", ["GET", "HEAD"], HealthEndpoints.ReadyAsync);
         return app;
     }
 }

@@ -47,4 +47,7 @@ internal static partial class AppLog
 
     [LoggerMessage(13, LogLevel.Error, "skipping unreadable snapshot of {Job}/{Target}: {Error}")]
     public static partial void CorruptSnapshot(this ILogger logger, string job, string target, string error);
+
+    [LoggerMessage(14, LogLevel.Warning, "target list not stored (the targets API shows the previous one): {Error}")]
+    public static partial void TargetListNotStored(this ILogger logger, string error);
 }
