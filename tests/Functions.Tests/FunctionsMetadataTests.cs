@@ -20,11 +20,11 @@ public sealed class FunctionsMetadataTests
     private static JsonElement Trigger(string function) => Function(function).GetProperty("bindings").EnumerateArray().Single();
 
     [Fact]
-    public void TheMetadataListsExactlyTheThreeFunctionsOfThisWorker()
+    public void TheMetadataListsExactlyTheFunctionsOfThisWorker()
     {
         using var json = JsonDocument.Parse(File.ReadAllText(Path.Combine(Output, "functions.metadata")));
         var functions = json.RootElement.EnumerateArray().ToList();
-        Assert.Equal(["Federate", "Metrics", "ScrapeTimer"], functions.Select(f => f.GetProperty("name").GetString()).Order(StringComparer.Ordinal));
+        Assert.Equal(["Federate", "Healthy", "Metrics", "Ready", "ScrapeTimer", "Targets", "TargetsApi"], functions.Select(f => f.GetProperty("name").GetString()).Order(StringComparer.Ordinal));
         Assert.All(functions, f =>
         {
             Assert.Equal("dotnet-isolated", f.GetProperty("language").GetString());
@@ -47,6 +47,8 @@ public sealed class FunctionsMetadataTests
     [Theory]
     [InlineData("Federate", "federate", new[] { "get", "post" })]
     [InlineData("Metrics", "metrics", new[] { "get" })]
+    [InlineData("Targets", "targets", new[] { "get" })]
+    [InlineData("TargetsApi", "api/v1/targets", new[] { "get" })]
     public void HttpFunctionsHaveTheirRouteMethodsAndFunctionKeys(string name, string route, string[] methods)
     {
         var trigger = Trigger(name);
@@ -54,6 +56,19 @@ public sealed class FunctionsMetadataTests
         Assert.Equal(route, trigger.GetProperty("route").GetString());
         Assert.Equal(methods, trigger.GetProperty("methods").EnumerateArray().Select(m => m.GetString()));
         Assert.Equal("function", trigger.GetProperty("authLevel").GetString(), StringComparer.OrdinalIgnoreCase);
+    }
+
+    [Theory]
+    [InlineData("Healthy", "-/healthy")]
+    [InlineData("Ready", "-/ready")]
+    public void HealthProbesAreAnonymousGetAndHead(string name, string route)
+    {
+        // Probes (Azure's health check, load balancers, the deploy workflow) carry no function key.
+        var trigger = Trigger(name);
+        Assert.Equal("httpTrigger", trigger.GetProperty("type").GetString());
+        Assert.Equal(route, trigger.GetProperty("route").GetString());
+        Assert.Equal(["get", "head"], trigger.GetProperty("methods").EnumerateArray().Select(m => m.GetString()));
+        Assert.Equal("anonymous", trigger.GetProperty("authLevel").GetString(), StringComparer.OrdinalIgnoreCase);
     }
 
     [Fact]

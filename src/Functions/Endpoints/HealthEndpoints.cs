@@ -31,7 +31,9 @@ internal static class HealthEndpoints
     private static Task AnswerAsync(HttpContext context, int status, string text)
     {
         context.Response.StatusCode = status;
+        // Prometheus answers HEAD with neither body nor Content-Type.
+        if (HttpMethods.IsHead(context.Request.Method)) return Task.CompletedTask;
         context.Response.ContentType = "text/plain; charset=utf-8";
-        return HttpMethods.IsHead(context.Request.Method) ? Task.CompletedTask : context.Response.WriteAsync(text, context.RequestAborted);
+        return context.Response.WriteAsync(text, context.RequestAborted);
     }
 }
