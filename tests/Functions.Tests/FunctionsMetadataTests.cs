@@ -90,6 +90,8 @@ public sealed class FunctionsMetadataTests
         Assert.Equal("2.0", root.GetProperty("version").GetString());
         Assert.Equal("", root.GetProperty("extensions").GetProperty("http").GetProperty("routePrefix").GetString());
         Assert.False(root.TryGetProperty("customHandler", out _));
+        // The host exports through OpenTelemetry too, so its spans and the worker's (TelemetryExport) join in Application Insights.
+        Assert.Equal("OpenTelemetry", root.GetProperty("telemetryMode").GetString());
         Assert.Empty(Directory.GetFiles(Output, "function.json", SearchOption.AllDirectories));
     }
 

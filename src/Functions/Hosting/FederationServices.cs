@@ -34,6 +34,7 @@ internal static class FederationServices
         services.AddSingleton(sp => FederationConfig.Load(Settings(sp).ConfigPath));
         services.AddSingleton<RunSchedule>();
         services.AddSingleton(TimeProvider.System);
+        services.AddMetrics();
         services.AddSingleton<AppMetrics>();
         services.AddSingleton<StorageMonitor>();
         services.AddSingleton<ScrapeMonitor>();
@@ -48,12 +49,17 @@ internal static class FederationServices
             sp.GetRequiredService<SnapshotStore>(),
             observer: sp.GetRequiredService<ScrapeMonitor>()));
         services.AddSingleton<ScrapeRunner>();
-        services.AddSingleton(sp => new SnapshotCache(
-            sp.GetRequiredService<SnapshotStore>(),
-            Settings(sp).CacheRefreshTime,
-            sp.GetRequiredService<TimeProvider>(),
-            Settings(sp).StorageBudgetTime,
-            observer: sp.GetRequiredService<StorageMonitor>()));
+        services.AddSingleton(sp =>
+        {
+            var cache = new SnapshotCache(
+                sp.GetRequiredService<SnapshotStore>(),
+                Settings(sp).CacheRefreshTime,
+                sp.GetRequiredService<TimeProvider>(),
+                Settings(sp).StorageBudgetTime,
+                observer: sp.GetRequiredService<StorageMonitor>());
+            sp.GetRequiredService<AppMetrics>().ObserveCachedSnapshots(() => cache.Count);
+            return cache;
+        });
         services.AddSingleton(sp => new FederationService(
             sp.GetRequiredService<SnapshotCache>(),
             sp.GetRequiredService<FederationConfig>(),

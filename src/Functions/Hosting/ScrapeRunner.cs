@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using FedFunctions.Core.Federation;
 using FedFunctions.Core.Ingestion;
 using FedFunctions.Core.Storage;
@@ -26,6 +27,8 @@ public sealed class ScrapeRunner(
     /// <exception cref="SnapshotStoreException">Storage could not be read at all.</exception>
     public async Task<ScrapeCycleResult> RunAsync(string trigger, CancellationToken cancellationToken)
     {
+        using var activity = Tracing.Source.StartActivity("scrape run");
+        activity?.SetTag("fedfunctions.trigger", trigger);
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         using var stopping = lifetime.ApplicationStopping.Register(() => stop.CancelAfter(StopGrace));
         try
@@ -37,6 +40,7 @@ public sealed class ScrapeRunner(
             metrics.Cycles.Inc(result.Succeeded ? "success" : result.Interruption is not null ? "interrupted" : "storage_error");
             metrics.CycleDuration.Observe(result.Duration.TotalSeconds);
             metrics.SnapshotsWritten.Inc(by: result.SnapshotsWritten);
+            if (activity is not null) Describe(activity, result);
             if (result.Succeeded) logger.CycleSucceeded(trigger, result);
             else logger.CycleFailed(trigger, result, ErrorOf(result));
             return result;
@@ -44,9 +48,21 @@ public sealed class ScrapeRunner(
         catch (SnapshotStoreException ex)
         {
             metrics.Cycles.Inc("storage_error");
+            activity?.SetStatus(ActivityStatusCode.Error, ex.Message);
             logger.CycleStorageFailed(trigger, ex.Message);
             throw;
         }
+    }
+
+    /// <summary>Tags the run's span with its counts (bounded: no per-target tags) and marks a failed run as an error.</summary>
+    private static void Describe(Activity activity, ScrapeCycleResult result)
+    {
+        activity.SetTag("fedfunctions.targets_scraped", result.TargetsScraped);
+        activity.SetTag("fedfunctions.targets_failed", result.TargetsFailed);
+        activity.SetTag("fedfunctions.targets_not_due", result.TargetsNotDue);
+        activity.SetTag("fedfunctions.snapshots_written", result.SnapshotsWritten);
+        activity.SetTag("fedfunctions.series_written", result.SeriesWritten);
+        if (!result.Succeeded) activity.SetStatus(ActivityStatusCode.Error, ErrorOf(result));
     }
 
     /// <summary>

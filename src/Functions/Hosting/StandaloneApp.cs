@@ -42,6 +42,7 @@ internal static class StandaloneApp
             o.Limits.MaxRequestBufferSize = MaxRequestLine + 64 * 1024;
         });
         builder.Services.AddFederation(builder.Configuration);
+        builder.Services.AddTelemetryExport(builder.Configuration, worker: false);
         builder.Services.AddHostedService<LocalScheduler>();
 
         var app = builder.Build();

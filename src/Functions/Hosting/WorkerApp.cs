@@ -16,6 +16,7 @@ internal static class WorkerApp
         var builder = FunctionsApplication.CreateBuilder(args);
         builder.ConfigureFunctionsWebApplication();
         builder.Services.AddFederation(builder.Configuration);
+        builder.Services.AddTelemetryExport(builder.Configuration, worker: true);
         var app = builder.Build();
         FederationServices.CheckAtStart(app.Services);
         return app;
