@@ -3,6 +3,7 @@
 #   - Azurite (npm, pinned in package.json / package-lock.json) for storage, and action-validator
 #     (same lock file) for the workflow tests;
 #   - with --test: Prometheus 2.42 and promtool (Debian package) for the end-to-end tests;
+#   - with --test: Chromium (Debian package) for the /targets page test (driven headless, no browser download);
 #   - NuGet packages (dotnet restore).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -26,6 +27,13 @@ if $with_prometheus && ! command -v prometheus >/dev/null; then
   DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq prometheus >/dev/null
   # The package may start a system service on :9090; the tests start their own on free ports.
   $sudo systemctl stop prometheus 2>/dev/null || true
+fi
+
+if $with_prometheus && ! command -v chromium >/dev/null; then
+  echo "setup: installing Chromium (Debian package) for the /targets page test"
+  sudo=""; [[ $(id -u) -ne 0 ]] && sudo="sudo"
+  $sudo apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends chromium >/dev/null
 fi
 
 dotnet restore fed-functions.sln --verbosity quiet

@@ -24,7 +24,7 @@ public sealed class FunctionsMetadataTests
     {
         using var json = JsonDocument.Parse(File.ReadAllText(Path.Combine(Output, "functions.metadata")));
         var functions = json.RootElement.EnumerateArray().ToList();
-        Assert.Equal(["Federate", "Metrics", "Reload", "ScrapeTimer"], functions.Select(f => f.GetProperty("name").GetString()).Order(StringComparer.Ordinal));
+        Assert.Equal(["Federate", "Healthy", "Metrics", "Ready", "Reload", "ScrapeTimer", "Targets", "TargetsApi"], functions.Select(f => f.GetProperty("name").GetString()).Order(StringComparer.Ordinal));
         Assert.All(functions, f =>
         {
             Assert.Equal("dotnet-isolated", f.GetProperty("language").GetString());
@@ -48,6 +48,8 @@ public sealed class FunctionsMetadataTests
     [InlineData("Federate", "federate", new[] { "get", "post" })]
     [InlineData("Metrics", "metrics", new[] { "get" })]
     [InlineData("Reload", "-/reload", new[] { "post", "put" })]
+    [InlineData("Targets", "targets", new[] { "get" })]
+    [InlineData("TargetsApi", "api/v1/targets", new[] { "get" })]
     public void HttpFunctionsHaveTheirRouteMethodsAndFunctionKeys(string name, string route, string[] methods)
     {
         var trigger = Trigger(name);
@@ -55,6 +57,19 @@ public sealed class FunctionsMetadataTests
         Assert.Equal(route, trigger.GetProperty("route").GetString());
         Assert.Equal(methods, trigger.GetProperty("methods").EnumerateArray().Select(m => m.GetString()));
         Assert.Equal("function", trigger.GetProperty("authLevel").GetString(), StringComparer.OrdinalIgnoreCase);
+    }
+
+    [Theory]
+    [InlineData("Healthy", "-/healthy")]
+    [InlineData("Ready", "-/ready")]
+    public void HealthProbesAreAnonymousGetAndHead(string name, string route)
+    {
+        // Probes (Azure's health check, load balancers, the deploy workflow) carry no function key.
+        var trigger = Trigger(name);
+        Assert.Equal("httpTrigger", trigger.GetProperty("type").GetString());
+        Assert.Equal(route, trigger.GetProperty("route").GetString());
+        Assert.Equal(["get", "head"], trigger.GetProperty("methods").EnumerateArray().Select(m => m.GetString()));
+        Assert.Equal("anonymous", trigger.GetProperty("authLevel").GetString(), StringComparer.OrdinalIgnoreCase);
     }
 
     [Fact]
@@ -76,6 +91,8 @@ public sealed class FunctionsMetadataTests
         Assert.Equal("2.0", root.GetProperty("version").GetString());
         Assert.Equal("", root.GetProperty("extensions").GetProperty("http").GetProperty("routePrefix").GetString());
         Assert.False(root.TryGetProperty("customHandler", out _));
+        // The host exports through OpenTelemetry too, so its spans and the worker's (TelemetryExport) join in Application Insights.
+        Assert.Equal("OpenTelemetry", root.GetProperty("telemetryMode").GetString());
         Assert.Empty(Directory.GetFiles(Output, "function.json", SearchOption.AllDirectories));
     }
 

@@ -67,6 +67,37 @@ public sealed class ProcessContractTests
     }
 
     [Fact]
+    public async Task WithApplicationInsightsConfiguredTheWorkerStartsWithTheExporter()
+    {
+        var config = await EmptyConfigAsync();
+        var ingestion = $"http://127.0.0.1:{FreePort.Next()}/";
+        using var process = Start(config, WorkerArguments(FreePort.Next()), new Dictionary<string, string>
+        {
+            ["APPLICATIONINSIGHTS_CONNECTION_STRING"] = $"InstrumentationKey=00000000-0000-0000-0000-000000000013;IngestionEndpoint={ingestion};LiveEndpoint={ingestion}",
+            ["APPLICATIONINSIGHTS_AUTHENTICATION_STRING"] = "ClientId=11111111-2222-3333-4444-555555555555;Authorization=AAD",
+        });
+        await Poll.UntilAsync(() => Task.FromResult(process.Output.Contains("isolated worker", StringComparison.Ordinal) ? "logged" : null),
+            TimeSpan.FromSeconds(30), "the worker-mode line");
+        Assert.DoesNotContain("configuration error", process.Output);
+        File.Delete(config);
+    }
+
+    [Fact]
+    public async Task RefusesToStartOnAWrongApplicationInsightsAuthenticationString()
+    {
+        var config = await EmptyConfigAsync();
+        using var process = Start(config, [], new Dictionary<string, string>
+        {
+            ["APPLICATIONINSIGHTS_CONNECTION_STRING"] = "InstrumentationKey=00000000-0000-0000-0000-000000000013;IngestionEndpoint=http://127.0.0.1:9/",
+            ["APPLICATIONINSIGHTS_AUTHENTICATION_STRING"] = "Authorization=Key",
+        });
+        Assert.True(process.WaitForExit(TimeSpan.FromSeconds(30)), "the app should exit");
+        Assert.Equal(2, process.ExitCode);
+        Assert.Contains("APPLICATIONINSIGHTS_AUTHENTICATION_STRING", process.Output);
+        File.Delete(config);
+    }
+
+    [Fact]
     public async Task RefusesToStartOnAConfigMistakeAndNamesTheKey()
     {
         var config = Path.GetTempFileName();

@@ -16,6 +16,9 @@ public sealed partial class SettingsDocumentationTests
     /// <summary>Read by the Functions host, not by the app.</summary>
     private static readonly string[] HostOnly = ["AzureWebJobsStorage", "FUNCTIONS_WORKER_RUNTIME"];
 
+    /// <summary>Read by the telemetry export (the names Azure Monitor's exporter uses), not by an options class; unset: no export.</summary>
+    private static readonly string[] Telemetry = [Hosting.TelemetryExport.ConnectionStringSetting, Hosting.TelemetryExport.AuthenticationStringSetting];
+
     /// <summary>Every setting the options classes read, as an environment variable name, with its default (null: none).</summary>
     private static Dictionary<string, string?> Settings()
     {
@@ -57,7 +60,8 @@ public sealed partial class SettingsDocumentationTests
         }
 
         var settings = Settings();
-        Assert.Equal(settings.Keys.Order(StringComparer.OrdinalIgnoreCase), documented.Keys.Except(HostOnly).Order(StringComparer.OrdinalIgnoreCase), StringComparer.OrdinalIgnoreCase);
+        Assert.Equal(settings.Keys.Order(StringComparer.OrdinalIgnoreCase), documented.Keys.Except(HostOnly).Except(Telemetry).Order(StringComparer.OrdinalIgnoreCase), StringComparer.OrdinalIgnoreCase);
+        Assert.All(Telemetry, name => Assert.Contains(name, documented.Keys));
         foreach (var (name, value) in settings)
         {
             if (value is null) Assert.False(documented[name].StartsWith('`'), $"{name} has no default, the README shows {documented[name]}");

@@ -1,3 +1,5 @@
+using FedFunctions.Core.Configuration;
+
 namespace FedFunctions.Core.Ingestion;
 
 /// <summary>ScrapeCycleResult summarises one run of <see cref="ScrapeCycle"/>.</summary>

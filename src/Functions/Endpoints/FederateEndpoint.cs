@@ -32,6 +32,7 @@ internal static class FederateEndpoint
 
     public static async Task HandleAsync(HttpContext context, FederationService federation, AppMetrics metrics, ILogger<FederationService> logger)
     {
+        using var activity = Tracing.Source.StartActivity("federate");
         var started = Stopwatch.GetTimestamp();
         int status;
         try
@@ -43,6 +44,8 @@ internal static class FederateEndpoint
             // The client went away (a scraper's timeout): nothing to answer, and not our error.
             status = 499;
         }
+        activity?.SetTag("http.response.status_code", status);
+        if (status >= 500) activity?.SetStatus(ActivityStatusCode.Error);
         metrics.FederateRequests.Inc(status.ToString(System.Globalization.CultureInfo.InvariantCulture));
         metrics.FederateDuration.Observe(Stopwatch.GetElapsedTime(started).TotalSeconds);
     }
@@ -115,6 +118,7 @@ internal static class FederateEndpoint
         await writer.FlushAsync(context.RequestAborted);
         if (compressed is not null) await writer.CompleteAsync();
         metrics.SeriesServed.Inc(by: series);
+        Activity.Current?.SetTag("fedfunctions.series_served", series);
         return StatusCodes.Status200OK;
     }
 

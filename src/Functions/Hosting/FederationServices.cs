@@ -5,6 +5,7 @@ using FedFunctions.Core.Ingestion;
 using FedFunctions.Core.Scraping;
 using FedFunctions.Core.Storage;
 using FedFunctions.Functions.Configuration;
+using FedFunctions.Core.Targets;
 using FedFunctions.Functions.Monitoring;
 using FedFunctions.Functions.Settings;
 using Microsoft.Extensions.Configuration;
@@ -51,6 +52,7 @@ internal static class FederationServices
         services.AddTransient(sp => sp.GetRequiredService<ConfigReloader>().Current.Config);
         services.AddSingleton<RunSchedule>();
         services.AddSingleton(TimeProvider.System);
+        services.AddMetrics();
         services.AddSingleton<AppMetrics>();
         services.AddSingleton<StorageMonitor>();
         services.AddSingleton<ScrapeMonitor>();
@@ -64,13 +66,20 @@ internal static class FederationServices
         services.AddSingleton(sp => new Scraper(Scraper.CreateHttpClient(), new ScraperOptions { MaxConcurrency = Settings(sp).MaxConcurrency }));
         services.AddTransient(sp => sp.GetRequiredService<ConfigReloader>().Current.Cycle);
         services.AddSingleton<ScrapeRunner>();
-        services.AddSingleton(sp => new SnapshotCache(
-            sp.GetRequiredService<SnapshotStore>(),
-            Settings(sp).CacheRefreshTime,
-            sp.GetRequiredService<TimeProvider>(),
-            Settings(sp).StorageBudgetTime,
-            observer: sp.GetRequiredService<StorageMonitor>()));
+        services.AddSingleton(sp =>
+        {
+            var cache = new SnapshotCache(
+                sp.GetRequiredService<SnapshotStore>(),
+                Settings(sp).CacheRefreshTime,
+                sp.GetRequiredService<TimeProvider>(),
+                Settings(sp).StorageBudgetTime,
+                observer: sp.GetRequiredService<StorageMonitor>());
+            sp.GetRequiredService<AppMetrics>().ObserveCachedSnapshots(() => cache.Count);
+            return cache;
+        });
         services.AddTransient(sp => sp.GetRequiredService<ConfigReloader>().Current.Federation);
+        services.AddSingleton(sp => new TargetsReader(sp.GetRequiredService<SnapshotStore>(), sp.GetRequiredService<SnapshotCache>()));
+        services.AddSingleton<Readiness>();
         services.AddHostedService<StorageSetup>();
         return services;
     }
@@ -90,7 +99,7 @@ internal static class FederationServices
     private static FederationOptions Settings(IServiceProvider services) => services.GetRequiredService<IOptions<FederationOptions>>().Value;
 
     /// <summary>Creates the table and container at start, off the start-up path (never awaited by it).</summary>
-    private sealed class StorageSetup(SnapshotStore store, ILogger<StorageSetup> logger) : IHostedService
+    private sealed class StorageSetup(SnapshotStore store, Readiness readiness, ILogger<StorageSetup> logger) : IHostedService
     {
         public Task StartAsync(CancellationToken cancellationToken)
         {
@@ -105,6 +114,7 @@ internal static class FederationServices
             try
             {
                 await store.EnsureCreatedAsync();
+                readiness.StorageReached();
             }
             catch (SnapshotStoreException ex)
             {

@@ -3,6 +3,7 @@ using FedFunctions.Core.Federation;
 using FedFunctions.Core.Ingestion;
 using FedFunctions.Core.Storage;
 using FedFunctions.Functions.Configuration;
+using FedFunctions.Core.Targets;
 using FedFunctions.Functions.Monitoring;
 
 namespace FedFunctions.Functions.Hosting;
@@ -17,8 +18,8 @@ namespace FedFunctions.Functions.Hosting;
 /// </summary>
 [System.Diagnostics.CodeAnalysis.SuppressMessage("Design", "CA1001", Justification = "SemaphoreSlim holds no unmanaged resource unless AvailableWaitHandle is used, which it is not.")]
 public sealed class ScrapeRunner(
-    ConfigReloader config, SnapshotCache cache, RunSchedule schedule, TimeProvider time,
-    IHostApplicationLifetime lifetime, AppMetrics metrics, ILogger<ScrapeRunner> logger)
+    ConfigReloader config, SnapshotCache cache, SnapshotStore store, RunSchedule schedule, TimeProvider time,
+    IHostApplicationLifetime lifetime, Readiness readiness, AppMetrics metrics, ILogger<ScrapeRunner> logger)
 {
     /// <summary>StopGrace (5 s) is how long a run in progress may go on once the app is stopping.</summary>
     public static readonly TimeSpan StopGrace = TimeSpan.FromSeconds(5);
@@ -35,15 +36,20 @@ public sealed class ScrapeRunner(
     /// <exception cref="SnapshotStoreException">Storage could not be read at all.</exception>
     public async Task<ScrapeCycleResult> RunAsync(string trigger, CancellationToken cancellationToken)
     {
+        using var activity = Tracing.Source.StartActivity("scrape run");
+        activity?.SetTag("fedfunctions.trigger", trigger);
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         using var stopping = lifetime.ApplicationStopping.Register(() => stop.CancelAfter(StopGrace));
         try
         {
             var result = await RunOnCurrentConfigAsync(stop.Token);
             cache.Invalidate(); // what this instance just stored is served at once
+            readiness.StorageReached();
+            if (result.Interruption is null) await StoreTargetListAsync(result, stop.Token);
             metrics.Cycles.Inc(result.Succeeded ? "success" : result.Interruption is not null ? "interrupted" : "storage_error");
             metrics.CycleDuration.Observe(result.Duration.TotalSeconds);
             metrics.SnapshotsWritten.Inc(by: result.SnapshotsWritten);
+            if (activity is not null) Describe(activity, result);
             if (result.Succeeded) logger.CycleSucceeded(trigger, result);
             else logger.CycleFailed(trigger, result, ErrorOf(result));
             return result;
@@ -51,6 +57,7 @@ public sealed class ScrapeRunner(
         catch (SnapshotStoreException ex)
         {
             metrics.Cycles.Inc("storage_error");
+            activity?.SetStatus(ActivityStatusCode.Error, ex.Message);
             logger.CycleStorageFailed(trigger, ex.Message);
             throw;
         }
@@ -99,6 +106,41 @@ public sealed class ScrapeRunner(
         Interruption = why + " while waiting for the previous run",
         Duration = duration,
     };
+
+    /// <summary>Tags the run's span with its counts (bounded: no per-target tags) and marks a failed run as an error.</summary>
+    private static void Describe(Activity activity, ScrapeCycleResult result)
+    {
+        activity.SetTag("fedfunctions.targets_scraped", result.TargetsScraped);
+        activity.SetTag("fedfunctions.targets_failed", result.TargetsFailed);
+        activity.SetTag("fedfunctions.targets_not_due", result.TargetsNotDue);
+        activity.SetTag("fedfunctions.snapshots_written", result.SnapshotsWritten);
+        activity.SetTag("fedfunctions.series_written", result.SeriesWritten);
+        if (!result.Succeeded) activity.SetStatus(ActivityStatusCode.Error, ErrorOf(result));
+    }
+
+    /// <summary>
+    /// Stores the run's target list for the targets API and page (written only when it changed). Failing to store
+    /// it does not fail the run: the snapshots are stored, and the next run writes the list again.
+    /// </summary>
+    private async Task StoreTargetListAsync(ScrapeCycleResult result, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await store.PutTargetListAsync(TargetListCodec.Encode(TargetList.From(result)), cancellationToken);
+        }
+        catch (SnapshotStoreException ex)
+        {
+            logger.TargetListNotStored(ex.Message);
+        }
+        catch (ArgumentException ex)
+        {
+            logger.TargetListNotStored(ex.Message);
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            // Stopping: the next run writes it.
+        }
+    }
 
     /// <summary>
     /// Runs one cycle and says how it went instead of throwing for storage trouble: the one outcome that

@@ -6,10 +6,10 @@ namespace FedFunctions.Functions.Hosting;
 
 /// <summary>
 /// StandaloneApp is the executable without the Functions host: a Kestrel app serving the same endpoints
-/// as the functions (<c>GET|POST /federate</c>, <c>GET /metrics</c>) from the same code, plus <c>GET /</c>
-/// (ready), <c>POST /-/scrape</c> (one scrape cycle now) and <c>POST /-/reload</c> (check the configuration now,
-/// as SIGHUP does), with <see cref="LocalScheduler"/> firing the cycle on <c>ScrapeSchedule</c>. Nothing slow runs
-/// before it listens.
+/// as the functions (<c>GET|POST /federate</c>, <c>GET /metrics</c>, <c>GET /api/v1/targets</c>, <c>GET /targets</c>,
+/// <c>/-/healthy</c>, <c>/-/ready</c>) from the same code, plus <c>GET /</c> (up), <c>POST /-/scrape</c> (one scrape
+/// cycle now) and <c>POST /-/reload</c> (check the configuration now, as SIGHUP does), with <see cref="LocalScheduler"/>
+/// firing the cycle on <c>ScrapeSchedule</c>. Nothing slow runs before it listens.
 /// </summary>
 internal static class StandaloneApp
 {
@@ -43,6 +43,7 @@ internal static class StandaloneApp
             o.Limits.MaxRequestBufferSize = MaxRequestLine + 64 * 1024;
         });
         builder.Services.AddFederation(builder.Configuration);
+        builder.Services.AddTelemetryExport(builder.Configuration, worker: false);
         builder.Services.AddHostedService<LocalScheduler>();
         builder.Services.AddHostedService<SighupReload>();
 
@@ -53,6 +54,10 @@ internal static class StandaloneApp
         app.MapMethods("/-/reload", ["GET", "POST", "PUT"], ReloadEndpoint.HandleAsync);
         app.MapMethods("/federate", ["GET", "POST"], FederateEndpoint.HandleAsync);
         app.MapGet("/metrics", MetricsEndpoint.HandleAsync);
+        app.MapGet("/api/v1/targets", TargetsApiEndpoint.HandleAsync);
+        app.MapGet("/targets", TargetsPageEndpoint.HandleAsync);
+        app.MapMethods("/-/healthy", ["GET", "HEAD"], HealthEndpoints.HealthyAsync);
+        app.MapMethods("/-/ready", ["GET", "HEAD"], HealthEndpoints.ReadyAsync);
         return app;
     }
 }

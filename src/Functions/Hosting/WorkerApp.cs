@@ -17,6 +17,7 @@ internal static class WorkerApp
         builder.ConfigureFunctionsWebApplication();
         builder.Services.AddFederation(builder.Configuration);
         builder.Services.AddHostedService<ConfigWatcher>();
+        builder.Services.AddTelemetryExport(builder.Configuration, worker: true);
         var app = builder.Build();
         FederationServices.CheckAtStart(app.Services);
         return app;

@@ -59,6 +59,7 @@ internal static partial class AppLog
 
     [LoggerMessage(43, LogLevel.Warning, "job {Job}: target_limit exceeded (number of targets: {Targets}, limit: {Limit}); every scrape of the job fails")]
     public static partial void SdTargetLimitExceeded(this ILogger logger, string job, int targets, long limit);
+
     [LoggerMessage(14, LogLevel.Information, "configuration reloaded from {Source} ({Trigger}): {Jobs} jobs, {Targets} static targets")]
     public static partial void ConfigReloaded(this ILogger logger, string source, string trigger, int jobs, int targets);
 
@@ -70,4 +71,7 @@ internal static partial class AppLog
 
     [LoggerMessage(17, LogLevel.Error, "configuration watcher: check failed; trying again at the next occurrence")]
     public static partial void ConfigWatchFailed(this ILogger logger, Exception exception);
+
+    [LoggerMessage(18, LogLevel.Warning, "target list not stored (the targets API shows the previous one): {Error}")]
+    public static partial void TargetListNotStored(this ILogger logger, string error);
 }

@@ -1,37 +1,32 @@
-using System.Collections.Concurrent;
-using FedFunctions.Core.Model;
+using System.Diagnostics.Metrics;
 
 namespace FedFunctions.Functions.Monitoring;
 
-/// <summary>Counter is a monotonically increasing value per label set (one label dimension is enough here).</summary>
-internal sealed class Counter(string name, string help, string? labelName = null)
+/// <summary>
+/// Counter is a <see cref="Counter{T}"/> with at most one label (tag), named as on <c>/metrics</c>: what
+/// <see cref="MeterCollector"/> renders there and what OpenTelemetry exports. Label values must come from a
+/// small fixed set (outcomes, status codes), never from targets or series.
+/// </summary>
+internal sealed class Counter
 {
-    private readonly ConcurrentDictionary<string, StrongBox<double>> _values = new(StringComparer.Ordinal);
+    private readonly Counter<double> _instrument;
+    private readonly string? _labelName;
 
-    public string Name => name;
+    public Counter(Meter meter, string name, string help, string? labelName = null)
+    {
+        ArgumentNullException.ThrowIfNull(meter);
+        _instrument = meter.CreateCounter<double>(name, unit: null, description: help);
+        _labelName = labelName;
+        Name = name;
+        // A counter without labels is shown from the start, at 0, as Prometheus client libraries do.
+        if (labelName is null) _instrument.Add(0);
+    }
+
+    public string Name { get; }
 
     public void Inc(string labelValue = "", double by = 1)
     {
-        var box = _values.GetOrAdd(labelValue, static _ => new StrongBox<double>());
-        lock (box) box.Value += by;
+        if (_labelName is null) _instrument.Add(by);
+        else _instrument.Add(by, new KeyValuePair<string, object?>(_labelName, labelValue));
     }
-
-
-    public MetricFamily Collect()
-    {
-        var samples = new List<Sample>();
-        foreach (var (labelValue, box) in _values.OrderBy(kv => kv.Key, StringComparer.Ordinal))
-        {
-            var labels = labelName is null ? Labels.Of(Label.MetricName, name) : Labels.Of(Label.MetricName, name, labelName, labelValue);
-            samples.Add(new Sample(labels, box.Value, null));
-        }
-        if (labelName is null && samples.Count == 0) samples.Add(new Sample(Labels.Of(Label.MetricName, name), 0, null));
-        return new MetricFamily(name, MetricType.Counter, help, "", samples);
-    }
-}
-
-/// <summary>A mutable box, so counters can be updated under a lock on the box itself.</summary>
-internal sealed class StrongBox<T>
-{
-    public T Value = default!;
 }

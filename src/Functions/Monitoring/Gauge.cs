@@ -1,25 +1,23 @@
-using FedFunctions.Core.Model;
+using System.Diagnostics.Metrics;
 
 namespace FedFunctions.Functions.Monitoring;
 
-/// <summary>Gauge is one value that goes up and down, without labels; it is written only once it has been set.</summary>
-internal sealed class Gauge(string name, string help)
+/// <summary>
+/// Gauge is a <see cref="Gauge{T}"/> without labels, named as on <c>/metrics</c>: one value that goes up and down,
+/// shown once it has been set (what <see cref="MeterCollector"/> renders and OpenTelemetry exports).
+/// </summary>
+internal sealed class Gauge
 {
-    private double? _value;
-    private readonly Lock _lock = new();
+    private readonly Gauge<double> _instrument;
 
-    public string Name => name;
-
-    public void Set(double value)
+    public Gauge(Meter meter, string name, string help)
     {
-        lock (_lock) _value = value;
+        ArgumentNullException.ThrowIfNull(meter);
+        _instrument = meter.CreateGauge<double>(name, unit: null, description: help);
+        Name = name;
     }
 
-    public MetricFamily Collect()
-    {
-        double? value;
-        lock (_lock) value = _value;
-        List<Sample> samples = value is { } v ? [new Sample(Labels.Of(Label.MetricName, name), v, null)] : [];
-        return new MetricFamily(name, MetricType.Gauge, help, "", samples);
-    }
+    public string Name { get; }
+
+    public void Set(double value) => _instrument.Record(value);
 }
