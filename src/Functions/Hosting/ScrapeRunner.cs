@@ -2,8 +2,8 @@ using System.Diagnostics;
 using FedFunctions.Core.Federation;
 using FedFunctions.Core.Ingestion;
 using FedFunctions.Core.Storage;
-using FedFunctions.Functions.Configuration;
 using FedFunctions.Core.Targets;
+using FedFunctions.Functions.Configuration;
 using FedFunctions.Functions.Monitoring;
 
 namespace FedFunctions.Functions.Hosting;
