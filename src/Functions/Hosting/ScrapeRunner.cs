@@ -77,7 +77,11 @@ public sealed class ScrapeRunner(
         catch (OperationCanceledException) when (stop.IsCancellationRequested)
         {
         }
-        if (!entered) return EndedBeforeScraping(stop.IsCancellationRequested ? "stopped" : $"ran out of time (budget {budget.TotalSeconds:0.###} s)", waited.Elapsed);
+        if (!entered)
+        {
+            var why = stop.IsCancellationRequested ? "stopped" : $"ran out of time (budget {budget.TotalSeconds:0.###} s)";
+            return EndedBeforeScraping(why + " while waiting for the previous run", waited.Elapsed);
+        }
         try
         {
             // A changed configuration applies from this run on; a bad one is refused and logged, the last good one runs.
@@ -88,7 +92,7 @@ public sealed class ScrapeRunner(
             }
             catch (OperationCanceledException) when (stop.IsCancellationRequested)
             {
-                return EndedBeforeScraping("stopped", waited.Elapsed);
+                return EndedBeforeScraping("stopped while checking the configuration", waited.Elapsed);
             }
             var left = budget - waited.Elapsed;
             var cycle = config.Current.Cycle;
@@ -100,10 +104,10 @@ public sealed class ScrapeRunner(
         }
     }
 
-    private ScrapeCycleResult EndedBeforeScraping(string why, TimeSpan duration) => new()
+    private ScrapeCycleResult EndedBeforeScraping(string interruption, TimeSpan duration) => new()
     {
         TargetsSkipped = config.Current.Config.Targets().Count,
-        Interruption = why + " while waiting for the previous run",
+        Interruption = interruption,
         Duration = duration,
     };
 
