@@ -120,6 +120,35 @@ public sealed class DiscoveryInteropTests : IAsyncLifetime
         Assert.DoesNotContain(second.Keys, k => k.Contains("b.yml", StringComparison.Ordinal));
     }
 
+    [Fact]
+    public async Task SdFailuresAreCountedOnMetricsAndKeepTheLastGoodTargets()
+    {
+        WriteFile("a.json", $$$"""[{"targets": ["{{{Target(0)}}}"]}]""");
+        _httpGroups = $$$"""[{"targets": ["{{{Target(1)}}}"]}]""";
+        var config = Config().Replace("target_limit: 1", "target_limit: 0", StringComparison.Ordinal);
+        await using var app = await AppHost.StartAsync(config, _azurite.ConnectionString, new Dictionary<string, string>
+        {
+            ["Federation__SnapshotTable"] = "sdfailures",
+            ["Federation__SnapshotContainer"] = "sdfailures",
+        });
+        Assert.Equal(200, (await app.TriggerScrapeAsync()).Status);
+
+        // The file breaks and the endpoint fails: both keep their targets, and each failure is counted.
+        WriteFile("a.json", "[{\"targets\": [");
+        _httpGroups = "not json";
+        await Task.Delay(TimeSpan.FromSeconds(1.1)); // refresh_interval 1s, so the endpoint is asked again
+        var (status, body) = await app.TriggerScrapeAsync();
+        Assert.Equal(200, status);
+        Assert.Contains("\"targetsDeleted\":0", body, StringComparison.Ordinal);
+        var up = ExpositionText.Samples(await app.FederateTextAsync("up")).Keys.Select(ExpositionText.Canonical).ToHashSet();
+        Assert.Contains($"up{{instance=\"{Target(0)}\",job=\"files\",sd_file=\"a.json\"}}", up);
+        Assert.Contains($"up{{instance=\"{Target(1)}\",job=\"http\",sd_url=\"{_sd.BaseAddress}/sd\"}}", up);
+
+        var metrics = ExpositionText.Samples(await app.Http.GetStringAsync("/metrics"));
+        Assert.Equal("1", metrics["fedfunctions_sd_file_read_errors_total"]);
+        Assert.Equal("1", metrics["fedfunctions_sd_http_failures_total"]);
+    }
+
     private string Port(int i) => new Uri("http://" + Target(i)).Port.ToString(System.Globalization.CultureInfo.InvariantCulture);
 
     // Runs our scrape until both answers carry the same series and values (Prometheus needs a few seconds to

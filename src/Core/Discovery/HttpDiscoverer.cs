@@ -76,6 +76,13 @@ internal sealed partial class HttpDiscoverer(HttpSdConfig config)
                 if (!authorization.TryCreateHeaderValue(out var headerValue, out var authError)) throw new DiscoveryFailedException(authError!);
                 if (headerValue is not null) request.Headers.TryAddWithoutValidation("Authorization", headerValue);
             }
+            else if (config.Url.UserInfo.Length > 0)
+            {
+                // Go's HTTP client sends user info in the URL as basic auth; .NET's would drop it.
+                var parts = config.Url.UserInfo.Split(':', 2);
+                var pair = Uri.UnescapeDataString(parts[0]) + ":" + (parts.Length > 1 ? Uri.UnescapeDataString(parts[1]) : "");
+                request.Headers.TryAddWithoutValidation("Authorization", "Basic " + Convert.ToBase64String(System.Text.Encoding.UTF8.GetBytes(pair)));
+            }
 
             using var response = await client.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, linked.Token).ConfigureAwait(false);
             if (response.StatusCode != HttpStatusCode.OK)
@@ -95,7 +102,8 @@ internal sealed partial class HttpDiscoverer(HttpSdConfig config)
                     body.Write(buffer, 0, read);
                 }
             }
-            return TargetGroupParser.ParseJson(body.GetBuffer().AsSpan(0, (int)body.Length), config.OriginalUrl, MetaUrl, config.OriginalUrl);
+            // Sources (in messages) never carry user info; __meta_url is the URL as written, as in Prometheus.
+            return TargetGroupParser.ParseJson(body.GetBuffer().AsSpan(0, (int)body.Length), DisplayUrl, MetaUrl, config.OriginalUrl);
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {

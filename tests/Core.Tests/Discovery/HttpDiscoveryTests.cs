@@ -181,6 +181,27 @@ public sealed class HttpDiscoveryTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task CredentialsInTheUrlAreSentAsBasicAuthAndNeverShown()
+    {
+        _server.Route("/private", context =>
+        {
+            var expected = "Basic " + Convert.ToBase64String(Encoding.UTF8.GetBytes("sd:s3cr3t"));
+            context.Response.StatusCode = context.Request.Headers.Authorization.ToString() == expected ? 200 : 401;
+            context.Response.ContentType = "application/json";
+            return context.Response.WriteAsync("""[{"targets": ["a:1", "not valid"]}]""");
+        });
+        using var discovery = new TargetDiscovery(_observer, _clock);
+        var url = _server.BaseAddress.Replace("http://", "http://sd:s3cr3t@", StringComparison.Ordinal) + "/private";
+        var found = await discovery.DiscoverAsync(Config(url));
+
+        Assert.Equal("a:1", Instances(found));
+        Assert.Equal(url, found.Active[0].DiscoveredLabels.Get("__meta_url")); // as written, as in Prometheus
+        var skipped = Assert.Single(_observer.Drain());
+        Assert.Contains($"in group {_server.BaseAddress}/private:0", skipped, StringComparison.Ordinal);
+        Assert.DoesNotContain("s3cr3t", skipped, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task MutualTlsUsesTheConfiguredCaAndClientCertificate()
     {
         await using var mtls = await LoopbackKestrel.StartAsync(_pki.Server, requireClientCa: _pki.Ca);

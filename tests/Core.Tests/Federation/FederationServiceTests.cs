@@ -29,13 +29,21 @@ public sealed class FederationServiceTests
             metric_relabel_configs:
               - source_labels: [service]
                 target_label: job
+          - job_name: discovered
+            file_sd_configs: [{files: ['/sd/*.json']}]
+          - job_name: relabel-job
+            static_configs: [{targets: ['e:1']}]
+            relabel_configs:
+              - source_labels: [__address__]
+                target_label: job
         """;
 
     [Theory]
-    [InlineData(new[] { "{job=\"node\"}" }, "federate,node,rewritten")]   // honor_labels and job-rewriting jobs may hold any job
-    [InlineData(new[] { "up{job=\"x\"}", "{job=\"node\"}" }, "federate,node,rewritten")]
-    [InlineData(new[] { "up{job=\"web\"}" }, "federate,relabelled,rewritten")] // a static job label, not the job name
-    [InlineData(new[] { "up{job=\"relabelled\"}" }, "federate,rewritten")]
+    // honor_labels, job-rewriting rules and discovered groups (whose labels may set any job) may hold any job
+    [InlineData(new[] { "{job=\"node\"}" }, "discovered,federate,node,relabel-job,rewritten")]
+    [InlineData(new[] { "up{job=\"x\"}", "{job=\"node\"}" }, "discovered,federate,node,relabel-job,rewritten")]
+    [InlineData(new[] { "up{job=\"web\"}" }, "discovered,federate,relabel-job,relabelled,rewritten")] // a static job label, not the job name
+    [InlineData(new[] { "up{job=\"relabelled\"}" }, "discovered,federate,relabel-job,rewritten")]
     [InlineData(new[] { "{job=~\"node\"}" }, null)]                    // regex: every partition
     [InlineData(new[] { "up", "{job=\"node\"}" }, null)]               // one selector without job: every partition
     [InlineData(new[] { "{job=\"\"}" }, null)]                         // matches series without a job
