@@ -52,7 +52,7 @@ internal sealed class ExpositionDocumentBuilder
     /// Ends the current series with its metric name and value. Returns null when accepted (or dropped as a
     /// repeat), or the name of a label that appeared twice, in which case nothing is recorded.
     /// </summary>
-    internal string? AddSample(string metricName, double value, long? timestampMs)
+    internal string? AddSample(string metricName, double value, long? timestampMs, NativeHistogram? histogram = null)
     {
         AddLabel(Label.MetricName, metricName);
         var labels = _labels.AsSpan(0, _labelCount);
@@ -78,7 +78,7 @@ internal sealed class ExpositionDocumentBuilder
         if (_series.Add(set))
         {
             if (nonEmpty < labels.Length) RecordExplicitlyEmpty(_samples.Count, labels);
-            _samples.Add(new Sample(set, value, timestampMs));
+            _samples.Add(new Sample(set, value, timestampMs, histogram));
         }
         else (_duplicates ??= []).Add(set);
         return null;

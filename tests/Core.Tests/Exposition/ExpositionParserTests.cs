@@ -22,7 +22,7 @@ public partial class ExpositionParserTests
         { "Text/Plain;version=1.0.0", ExpositionFormat.PrometheusText },
         { "application/openmetrics-text; version=1.0.0; charset=utf-8", ExpositionFormat.OpenMetrics },
         { "application/openmetrics-text", ExpositionFormat.OpenMetrics },
-        { "application/vnd.google.protobuf; proto=io.prometheus.client.MetricFamily; encoding=delimited", null },
+        { "application/vnd.google.protobuf; proto=io.prometheus.client.MetricFamily; encoding=delimited", ExpositionFormat.PrometheusProtobuf },
         { "application/json", null },
         { "text/html", null },
     };
@@ -50,7 +50,7 @@ public partial class ExpositionParserTests
     [Fact]
     public void Parse_UnsupportedContentType_Throws()
     {
-        var ex = Assert.Throws<ExpositionParseException>(() => ExpositionParser.Parse("a 1\n"u8, "application/vnd.google.protobuf"));
+        var ex = Assert.Throws<ExpositionParseException>(() => ExpositionParser.Parse("a 1\n"u8, "application/json"));
         Assert.StartsWith("unsupported Content-Type", ex.Message);
         Assert.Equal(0, ex.LineNumber);
     }
