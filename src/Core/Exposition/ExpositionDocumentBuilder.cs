@@ -80,8 +80,26 @@ internal sealed class ExpositionDocumentBuilder
             if (nonEmpty < labels.Length) RecordExplicitlyEmpty(_samples.Count, labels);
             _samples.Add(new Sample(set, value, timestampMs, histogram));
         }
-        else (_duplicates ??= []).Add(set);
+        else
+        {
+            (_duplicates ??= []).Add(set);
+            if (KeepLaterPoints) KeepIfLater(set, value, timestampMs, histogram);
+        }
         return null;
+    }
+
+    /// <summary>
+    /// Whether a later point of a series replaces an earlier one with an older timestamp (OpenMetrics, where a
+    /// series may list several points in time order: the newest is what the series is now).
+    /// </summary>
+    internal bool KeepLaterPoints { get; init; }
+
+    private void KeepIfLater(Labels set, double value, long? timestampMs, NativeHistogram? histogram)
+    {
+        if (timestampMs is not { } later) return;
+        var index = _samples.FindLastIndex(s => s.Labels.Equals(set));
+        if (index >= 0 && _samples[index].TimestampMs is { } earlier && later > earlier)
+            _samples[index] = new Sample(set, value, later, histogram);
     }
 
     // Below this many labels insertion sort wins (sets are small and often already sorted); above it a

@@ -43,7 +43,7 @@ public static class ExpositionParser
     {
         ArgumentNullException.ThrowIfNull(options);
         // Roughly one sample per 64 bytes of body; only a capacity hint.
-        var builder = new ExpositionDocumentBuilder(Utf8StringCache.ForCurrentThread, body.Length / 64);
+        var builder = new ExpositionDocumentBuilder(Utf8StringCache.ForCurrentThread, body.Length / 64) { KeepLaterPoints = format == ExpositionFormat.OpenMetrics };
         switch (format)
         {
             case ExpositionFormat.PrometheusText or ExpositionFormat.OpenMetrics:

@@ -220,11 +220,14 @@ public partial class ExpositionParserTests
     }
 
     [Fact]
-    public void Text_LeAndQuantile_AreKeptAsExposed()
+    public void Text_LeAndQuantile_AreNormalisedInTypedFamiliesOnly()
     {
-        var doc = ParseText("# TYPE h histogram\nh_bucket{le=\"1\"} 1\nh_bucket{le=\"+Inf\"} 2\n# TYPE s summary\ns{quantile=\"0\"} 1\n");
-        Assert.Equal(["1", "+Inf", ""], doc.Samples.Select(s => s.Labels.Get("le")));
-        Assert.Equal("0", doc.Samples[2].Labels.Get("quantile"));
+        // As Prometheus 3: by the type of the last TYPE line; untyped families (e.g. from /federate) keep theirs.
+        var doc = ParseText(
+            "# TYPE h histogram\nh_bucket{le=\"1\"} 1\nh_bucket{le=\"+Inf\"} 2\nh_bucket{le=\"1e6\"} 2\nh_bucket{le=\"x\"} 2\n" +
+            "# TYPE s summary\ns{quantile=\"0\"} 1\ns{le=\"1\"} 1\n# TYPE u untyped\nu_bucket{le=\"1\"} 1\n");
+        Assert.Equal(["1.0", "+Inf", "1e+06", "x", "", "1", "1"], doc.Samples.Select(s => s.Labels.Get("le")));
+        Assert.Equal("0.0", doc.Samples[4].Labels.Get("quantile"));
     }
 
     [Fact]

@@ -31,6 +31,7 @@ internal sealed class ProtobufExpositionReader
     {
         // Structure, wire types, lengths and UTF-8 first: Google.Protobuf is lenient where Prometheus is not.
         var count = ProtobufWireCheck.CheckBody(body);
+        if (count == 0) return; // an empty body is a valid, empty exposition
         var reader = new ProtobufExpositionReader(doc, options);
         fixed (byte* start = body)
         {
