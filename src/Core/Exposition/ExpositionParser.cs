@@ -56,7 +56,8 @@ public static class ExpositionParser
             default:
                 throw new ArgumentOutOfRangeException(nameof(format), format, "unknown exposition format");
         }
-        return builder.Build(format);
+        var document = builder.Build(format);
+        return options.ConvertClassicHistogramsToNhcb ? NhcbConversion.Apply(document, options.AlwaysScrapeClassicHistograms) : document;
     }
 
     /// <summary>
