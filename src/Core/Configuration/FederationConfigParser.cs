@@ -69,6 +69,7 @@ internal static partial class FederationConfigParser
         TimeSpan? interval = null, timeout = null;
         YamlNode? timeoutNode = null, externalNode = null;
         var names = new NameSchemes.Raw();
+        var histograms = new HistogramScrapeSettings.Raw();
         foreach (var (key, keyNode, value) in reader.Mapping(node, "global", "the configuration file"))
         {
             switch (key)
@@ -79,6 +80,7 @@ internal static partial class FederationConfigParser
                 case "external_labels": externalNode = value; break;
                 default:
                     if (NameSchemes.TryRead(reader, key, value, "global", names)) break;
+                    if (HistogramScrapeSettings.TryRead(reader, key, value, "global", histograms, job: false, jobName: null)) break;
                     throw reader.Fail(keyNode, key, $"unknown key \"{key}\" in global");
             }
         }
@@ -103,6 +105,10 @@ internal static partial class FederationConfigParser
         {
             ScrapeInterval = effectiveInterval, ScrapeTimeout = effectiveTimeout, ExternalLabels = external,
             NameValidation = validation, NameEscaping = escaping,
+            ScrapeProtocols = histograms.Protocols,
+            ScrapeNativeHistograms = histograms.NativeHistograms ?? false,
+            AlwaysScrapeClassicHistograms = histograms.AlwaysClassic ?? false,
+            ConvertClassicHistogramsToNhcb = histograms.ConvertToNhcb ?? false,
         };
     }
 
@@ -123,6 +129,7 @@ internal static partial class FederationConfigParser
         var http = new HttpSettings();
         var limits = new JobLimits();
         var followRedirects = true;
+        var histograms = new HistogramScrapeSettings.Raw();
 
         foreach (var (key, keyNode, value) in reader.Mapping(node, where, "scrape_configs"))
         {
@@ -163,7 +170,8 @@ internal static partial class FederationConfigParser
                 case "follow_redirects": followRedirects = reader.Bool(value, key, where); break;
                 default:
                     if (TryParseHttpKey(reader, key, value, where, http) || TryParseLimitKey(reader, key, value, where, ref limits)
-                        || NameSchemes.TryRead(reader, key, value, where, names)) break;
+                        || NameSchemes.TryRead(reader, key, value, where, names)
+                        || HistogramScrapeSettings.TryRead(reader, key, value, where, histograms, job: true, jobName)) break;
                     throw reader.Fail(keyNode, key, UnsupportedJobKeys.Contains(key)
                         ? $"unsupported key \"{key}\" in {where} (not implemented by fed-functions)"
                         : key.EndsWith("_sd_configs", StringComparison.Ordinal)
@@ -221,6 +229,12 @@ internal static partial class FederationConfigParser
             Http = client,
             NameValidation = validation,
             NameEscapingScheme = escaping,
+            ScrapeNativeHistograms = histograms.NativeHistograms ?? global.ScrapeNativeHistograms,
+            AlwaysScrapeClassicHistograms = histograms.AlwaysClassic ?? global.AlwaysScrapeClassicHistograms,
+            ConvertClassicHistogramsToNhcb = histograms.ConvertToNhcb ?? global.ConvertClassicHistogramsToNhcb,
+            ScrapeProtocols = histograms.Protocols ?? global.ScrapeProtocols
+                ?? ((histograms.NativeHistograms ?? global.ScrapeNativeHistograms) ? ScrapeProtocols.NativeHistogramDefault : ScrapeProtocols.Default),
+            FallbackScrapeProtocol = histograms.Fallback,
             Line = checked((int)node.Start.Line),
         };
     }

@@ -23,6 +23,18 @@ public sealed class GlobalConfig
     /// <summary>NameEscaping is <c>metric_name_escaping_scheme</c>: jobs that set neither key use it (default allow-utf-8).</summary>
     public NameEscapingScheme NameEscaping { get; internal init; } = NameEscapingScheme.AllowUtf8;
 
+    /// <summary>ScrapeProtocols is the global <c>scrape_protocols</c>, or null when unset (jobs then choose by their own settings).</summary>
+    public IReadOnlyList<ScrapeProtocol>? ScrapeProtocols { get; internal init; }
+
+    /// <summary>ScrapeNativeHistograms is the global <c>scrape_native_histograms</c> (default false).</summary>
+    public bool ScrapeNativeHistograms { get; internal init; }
+
+    /// <summary>AlwaysScrapeClassicHistograms is the global <c>always_scrape_classic_histograms</c> (default false).</summary>
+    public bool AlwaysScrapeClassicHistograms { get; internal init; }
+
+    /// <summary>ConvertClassicHistogramsToNhcb is the global <c>convert_classic_histograms_to_nhcb</c> (default false).</summary>
+    public bool ConvertClassicHistogramsToNhcb { get; internal init; }
+
     /// <summary>ExternalLabels are added to federated series that lack them (never at scrape time).</summary>
     public Labels ExternalLabels { get; internal init; } = Labels.Empty;
 }

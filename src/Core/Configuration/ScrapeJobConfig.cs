@@ -91,6 +91,24 @@ public sealed class ScrapeJobConfig
     /// </summary>
     public NameEscapingScheme NameEscapingScheme { get; internal init; } = NameEscapingScheme.AllowUtf8;
 
+    /// <summary>
+    /// ScrapeProtocols is the effective <c>scrape_protocols</c>, in preference order: the job's list, else the
+    /// global one, else protobuf first when <see cref="ScrapeNativeHistograms"/>, else <see cref="Configuration.ScrapeProtocols.Default"/>.
+    /// </summary>
+    public IReadOnlyList<ScrapeProtocol> ScrapeProtocols { get; internal init; } = Configuration.ScrapeProtocols.Default;
+
+    /// <summary>FallbackScrapeProtocol parses a body whose Content-Type is blank or unknown (<c>fallback_scrape_protocol</c>); null fails such a scrape.</summary>
+    public ScrapeProtocol? FallbackScrapeProtocol { get; internal init; }
+
+    /// <summary>ScrapeNativeHistograms keeps native histograms (<c>scrape_native_histograms</c>, inherited from global).</summary>
+    public bool ScrapeNativeHistograms { get; internal init; }
+
+    /// <summary>AlwaysScrapeClassicHistograms keeps classic series beside native ones (<c>always_scrape_classic_histograms</c>).</summary>
+    public bool AlwaysScrapeClassicHistograms { get; internal init; }
+
+    /// <summary>ConvertClassicHistogramsToNhcb turns classic histograms into custom-bucket native ones (<c>convert_classic_histograms_to_nhcb</c>).</summary>
+    public bool ConvertClassicHistogramsToNhcb { get; internal init; }
+
     /// <summary>Authorization is the header sent with each scrape, or null for none.</summary>
     public ScrapeAuthorization? Authorization { get; internal init; }
 

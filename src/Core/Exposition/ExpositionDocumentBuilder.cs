@@ -52,7 +52,7 @@ internal sealed class ExpositionDocumentBuilder
     /// Ends the current series with its metric name and value. Returns null when accepted (or dropped as a
     /// repeat), or the name of a label that appeared twice, in which case nothing is recorded.
     /// </summary>
-    internal string? AddSample(string metricName, double value, long? timestampMs)
+    internal string? AddSample(string metricName, double value, long? timestampMs, NativeHistogram? histogram = null)
     {
         AddLabel(Label.MetricName, metricName);
         var labels = _labels.AsSpan(0, _labelCount);
@@ -78,10 +78,28 @@ internal sealed class ExpositionDocumentBuilder
         if (_series.Add(set))
         {
             if (nonEmpty < labels.Length) RecordExplicitlyEmpty(_samples.Count, labels);
-            _samples.Add(new Sample(set, value, timestampMs));
+            _samples.Add(new Sample(set, value, timestampMs, histogram));
         }
-        else (_duplicates ??= []).Add(set);
+        else
+        {
+            (_duplicates ??= []).Add(set);
+            if (KeepLaterPoints) KeepIfLater(set, value, timestampMs, histogram);
+        }
         return null;
+    }
+
+    /// <summary>
+    /// Whether a later point of a series replaces an earlier one with an older timestamp (OpenMetrics, where a
+    /// series may list several points in time order: the newest is what the series is now).
+    /// </summary>
+    internal bool KeepLaterPoints { get; init; }
+
+    private void KeepIfLater(Labels set, double value, long? timestampMs, NativeHistogram? histogram)
+    {
+        if (timestampMs is not { } later) return;
+        var index = _samples.FindLastIndex(s => s.Labels.Equals(set));
+        if (index >= 0 && _samples[index].TimestampMs is { } earlier && later > earlier)
+            _samples[index] = new Sample(set, value, later, histogram);
     }
 
     // Below this many labels insertion sort wins (sets are small and often already sorted); above it a

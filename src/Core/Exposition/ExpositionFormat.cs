@@ -8,4 +8,10 @@ public enum ExpositionFormat
 
     /// <summary>OpenMetrics 1.0 text (<c>application/openmetrics-text</c>).</summary>
     OpenMetrics,
+
+    /// <summary>
+    /// Delimited protobuf <c>io.prometheus.client.MetricFamily</c> messages
+    /// (<c>application/vnd.google.protobuf; proto=io.prometheus.client.MetricFamily; encoding=delimited</c>).
+    /// </summary>
+    PrometheusProtobuf,
 }

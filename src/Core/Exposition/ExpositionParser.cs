@@ -10,12 +10,13 @@ public static class ExpositionParser
 {
     /// <summary>
     /// Parse reads <paramref name="body"/> in the format its <paramref name="contentType"/> names:
-    /// <c>application/openmetrics-text</c> is OpenMetrics, <c>text/plain</c> (any version) or a blank type is text 0.0.4.
+    /// <c>application/openmetrics-text</c> is OpenMetrics, <c>text/plain</c> (any version) or a blank type is text 0.0.4,
+    /// <c>application/vnd.google.protobuf</c> is delimited protobuf (with the default options).
     /// </summary>
     /// <param name="body">The (decompressed) response body.</param>
     /// <param name="contentType">The response's Content-Type header, or null when it had none.</param>
     /// <returns>The samples, metadata and duplicate series of the body.</returns>
-    /// <exception cref="ExpositionParseException">The Content-Type is unsupported (e.g. protobuf) or the body is malformed.</exception>
+    /// <exception cref="ExpositionParseException">The Content-Type is unsupported or the body is malformed.</exception>
     public static ExpositionDocument Parse(ReadOnlySpan<byte> body, string? contentType)
     {
         var format = FormatFromContentType(contentType)
@@ -29,16 +30,34 @@ public static class ExpositionParser
     /// <returns>The samples, metadata and duplicate series of the body.</returns>
     /// <exception cref="ExpositionParseException">The body is malformed; the message names the line.</exception>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="format"/> is not a defined format.</exception>
-    public static ExpositionDocument Parse(ReadOnlySpan<byte> body, ExpositionFormat format)
-    {
-        if (format is not (ExpositionFormat.PrometheusText or ExpositionFormat.OpenMetrics))
-            throw new ArgumentOutOfRangeException(nameof(format), format, "unknown exposition format");
+    public static ExpositionDocument Parse(ReadOnlySpan<byte> body, ExpositionFormat format) => Parse(body, format, ExpositionParseOptions.Default);
 
+    /// <summary>Parse reads <paramref name="body"/> as <paramref name="format"/> with a job's histogram switches.</summary>
+    /// <param name="body">The (decompressed) response body.</param>
+    /// <param name="format">The wire format to read.</param>
+    /// <param name="options">Which histogram parts to keep (<c>scrape_native_histograms</c> and friends).</param>
+    /// <returns>The samples, metadata and duplicate series of the body.</returns>
+    /// <exception cref="ExpositionParseException">The body is malformed; the message names the line or protobuf field.</exception>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="format"/> is not a defined format.</exception>
+    public static ExpositionDocument Parse(ReadOnlySpan<byte> body, ExpositionFormat format, ExpositionParseOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
         // Roughly one sample per 64 bytes of body; only a capacity hint.
-        var builder = new ExpositionDocumentBuilder(Utf8StringCache.ForCurrentThread, body.Length / 64);
-        var reader = new ExpositionReader(body, format == ExpositionFormat.OpenMetrics, builder);
-        reader.ReadAll();
-        return builder.Build(format);
+        var builder = new ExpositionDocumentBuilder(Utf8StringCache.ForCurrentThread, body.Length / 64) { KeepLaterPoints = format == ExpositionFormat.OpenMetrics };
+        switch (format)
+        {
+            case ExpositionFormat.PrometheusText or ExpositionFormat.OpenMetrics:
+                var reader = new ExpositionReader(body, format == ExpositionFormat.OpenMetrics, builder);
+                reader.ReadAll();
+                break;
+            case ExpositionFormat.PrometheusProtobuf:
+                Protobuf.ProtobufExpositionReader.ReadAll(body, builder, options);
+                break;
+            default:
+                throw new ArgumentOutOfRangeException(nameof(format), format, "unknown exposition format");
+        }
+        var document = builder.Build(format);
+        return options.ConvertClassicHistogramsToNhcb ? NhcbConversion.Apply(document, options.AlwaysScrapeClassicHistograms) : document;
     }
 
     /// <summary>
@@ -48,7 +67,8 @@ public static class ExpositionParser
     /// <param name="contentType">The Content-Type header value, or null.</param>
     /// <returns>
     /// <see cref="ExpositionFormat.OpenMetrics"/> for <c>application/openmetrics-text</c>,
-    /// <see cref="ExpositionFormat.PrometheusText"/> for <c>text/plain</c> or a blank value, null for anything else.
+    /// <see cref="ExpositionFormat.PrometheusText"/> for <c>text/plain</c> or a blank value,
+    /// <see cref="ExpositionFormat.PrometheusProtobuf"/> for <c>application/vnd.google.protobuf</c>, null for anything else.
     /// </returns>
     public static ExpositionFormat? FormatFromContentType(string? contentType)
     {
@@ -59,6 +79,7 @@ public static class ExpositionParser
         mediaType = mediaType.Trim();
         if (mediaType.Equals("application/openmetrics-text", StringComparison.OrdinalIgnoreCase)) return ExpositionFormat.OpenMetrics;
         if (mediaType.Equals("text/plain", StringComparison.OrdinalIgnoreCase)) return ExpositionFormat.PrometheusText;
+        if (mediaType.Equals("application/vnd.google.protobuf", StringComparison.OrdinalIgnoreCase)) return ExpositionFormat.PrometheusProtobuf;
         return null;
     }
 }

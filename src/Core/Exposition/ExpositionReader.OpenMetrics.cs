@@ -69,7 +69,8 @@ internal ref partial struct ExpositionReader
         switch (keyword)
         {
             case "TYPE":
-                _doc.SetType(family, ParseType(text));
+                _currentType = ParseType(text);
+                _doc.SetType(family, _currentType);
                 break;
             case "HELP":
                 if (!Utf8.IsValid(text)) ThrowAtRecord($"help text {GoQuote(text)} is not a valid utf8 string");
@@ -134,6 +135,8 @@ internal ref partial struct ExpositionReader
     /// <summary>Reads <c># {labels} value[ timestamp]</c>: validated like a sample, then dropped.</summary>
     private void ReadExemplar()
     {
+        // As Prometheus: a gauge sample cannot carry an exemplar.
+        if (_currentType == MetricType.Gauge) ThrowWhileParsing("exemplars are not allowed on gauge samples", _pos);
         _pos += 2; // "# "
         string? none = null;
         ReadLabelSet(ref none, exemplar: true);

@@ -60,7 +60,8 @@ internal ref partial struct ExpositionReader
 
         if (isType)
         {
-            _doc.SetType(family, ParseType(text));
+            _currentType = ParseType(text);
+            _doc.SetType(family, _currentType);
             return;
         }
         if (!Utf8.IsValid(text)) ThrowAtRecord($"help text {GoQuote(text)} is not a valid utf8 string");

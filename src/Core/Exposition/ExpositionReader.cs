@@ -23,6 +23,9 @@ internal ref partial struct ExpositionReader
     // Where the current record (line) starts: errors report its line and quote from it.
     private int _recordStart;
 
+    // The type of the last TYPE line, whatever family it named: Prometheus normalises le/quantile by it.
+    private MetricType _currentType;
+
     internal ExpositionReader(ReadOnlySpan<byte> body, bool openMetrics, ExpositionDocumentBuilder doc)
     {
         _buf = body;
@@ -242,13 +245,37 @@ internal ref partial struct ExpositionReader
                 ThrowExpected("expected label value", valueStart);
             var raw = _buf[cs..ce];
             if (!Utf8.IsValid(raw)) ThrowAtRecord($"invalid UTF-8 label value: {GoQuote(_buf[valueStart.._pos])}");
-            if (!exemplar) _doc.AddLabel(name, esc ? Unescape(raw, unescapeQuote: true) : _doc.GetString(raw));
+            if (!exemplar)
+            {
+                var value = esc ? Unescape(raw, unescapeQuote: true) : _doc.GetString(raw);
+                _doc.AddLabel(name, NormaliseBound(name, value));
+            }
 
             SkipBlanksIfText();
             // Text 0.0.4 also takes a missing comma between pairs (Prometheus' lexer never required one).
-            if (Peek == ',') _pos++;
+            if (Peek == ',')
+            {
+                _pos++;
+                // OpenMetrics has no trailing comma: "{a="1",}" is refused, as Prometheus does.
+                if (_openMetrics && Peek == '}') ThrowExpected("expected label name", _pos);
+            }
             else if (_openMetrics && Peek != '}') ThrowExpected("expected comma or brace close", _pos);
         }
+    }
+
+    /// <summary>
+    /// As Prometheus 3: in a family typed histogram an <c>le</c>, in one typed summary a <c>quantile</c> is read as
+    /// a float and written back as <c>FormatOpenMetricsFloat</c> does (<c>1</c> becomes <c>1.0</c>); other values stay.
+    /// </summary>
+    private readonly string NormaliseBound(string name, string value)
+    {
+        var bound = (_currentType == MetricType.Histogram && name == "le") || (_currentType == MetricType.Summary && name == "quantile");
+        if (!bound) return value;
+        Span<byte> ascii = stackalloc byte[128];
+        if (value.Length > 40 || System.Text.Encoding.UTF8.GetBytes(value, ascii) is var n && !TryParseGoFloat(ascii[..n], out var parsed, out _))
+            return value;
+        var normalised = GoFloat.FormatOpenMetrics(parsed);
+        return normalised == value ? value : _doc.GetString(System.Text.Encoding.ASCII.GetBytes(normalised));
     }
 
     /// <summary>Ends a series: hands it to the builder and fails on a repeated label name.</summary>

@@ -49,6 +49,26 @@ internal static class GoFloat
         return System.Text.Encoding.ASCII.GetString(buffer[..n]);
     }
 
+    /// <summary>
+    /// FormatOpenMetrics renders <paramref name="value"/> as Prometheus' <c>FormatOpenMetricsFloat</c> does for
+    /// <c>le</c> and <c>quantile</c> values: <c>NaN</c>, <c>+Inf</c>, <c>-Inf</c>, otherwise Go's shortest
+    /// <c>'g'</c> form with <c>.0</c> added when it has neither a point nor an exponent (<c>1</c> becomes <c>1.0</c>).
+    /// </summary>
+    public static string FormatOpenMetrics(double value)
+    {
+        if (double.IsNaN(value)) return "NaN";
+        if (double.IsInfinity(value)) return value > 0 ? "+Inf" : "-Inf";
+        if (value == 0) return double.IsNegative(value) ? "-0.0" : "0.0";
+        Span<byte> buffer = stackalloc byte[MaxLength + 2];
+        var n = Format(value, buffer);
+        if (buffer[..n].IndexOfAny((byte)'.', (byte)'e') < 0)
+        {
+            ".0"u8.CopyTo(buffer[n..]);
+            n += 2;
+        }
+        return System.Text.Encoding.ASCII.GetString(buffer[..n]);
+    }
+
     private static int FormatShortest(double value, Span<byte> destination)
     {
         // .NET's "R" gives the shortest round-trip digits (like Go and Ryu), but with its own layout

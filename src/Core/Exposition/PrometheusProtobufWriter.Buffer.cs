@@ -57,6 +57,9 @@ public static partial class PrometheusProtobufWriter
             _bytes.WriteDouble(value);
         }
 
+        /// <summary>A double without a tag (an element of a packed run).</summary>
+        public void RawDouble(double value) => _bytes.WriteDouble(value);
+
         /// <summary>A string field (wire type 2) holding <paramref name="text"/> in UTF-8.</summary>
         public void String(byte tag, string text)
         {

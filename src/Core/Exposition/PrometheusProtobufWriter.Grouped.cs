@@ -36,15 +36,25 @@ public static partial class PrometheusProtobufWriter
         {
             var end = start + 1;
             while (end < samples.Count && SameGroup(samples[start].Labels, samples[end].Labels, bound)) end++;
-            if (TryReadGroup(samples, start, end, family.Name, names, bound, histogram, out var group))
+            // A native histogram of the same labels shares the message with the classic series, as a client sends them.
+            var native = NativeIn(samples, start, end, family.Name);
+            var classicCount = end - start - (native >= 0 ? 1 : 0);
+            if (classicCount > 0 && TryReadGroup(samples, start, end, family.Name, names, bound, histogram, native, out var group))
             {
-                WriteGroupMetric(buffer, samples, start, end, group, bound, histogram, external);
+                WriteGroupMetric(buffer, samples, start, end, group, bound, histogram, external, native);
                 written++;
             }
             else
             {
-                others ??= [];
-                for (var i = start; i < end; i++) others.Add(samples[i]);
+                if (native >= 0)
+                {
+                    WriteNativeMetric(buffer, samples[native], external);
+                    written++;
+                }
+                for (var i = start; i < end; i++)
+                {
+                    if (i != native) (others ??= []).Add(samples[i]);
+                }
             }
             start = end;
         }
@@ -70,7 +80,7 @@ public static partial class PrometheusProtobufWriter
     /// one timestamp for all (a message has one).
     /// </summary>
     private static bool TryReadGroup(IReadOnlyList<Sample> samples, int start, int end, string familyName, GroupNames names,
-        string bound, bool histogram, out Group group)
+        string bound, bool histogram, int native, out Group group)
     {
         group = default;
         int sum = -1, count = -1, points = 0;
@@ -79,7 +89,9 @@ public static partial class PrometheusProtobufWriter
         for (var i = start; i < end; i++)
         {
             var sample = samples[i];
+            if (sample.IsHistogram && i != native) return false;
             if (sample.TimestampMs != timestamp) return false;
+            if (i == native) continue;
             var name = NameOf(sample, familyName);
             var boundText = sample.Labels.Get(bound);
             if (name == names.Point)
@@ -118,17 +130,28 @@ public static partial class PrometheusProtobufWriter
     }
 
     private static void WriteGroupMetric(ProtoBuffer buffer, IReadOnlyList<Sample> samples, int start, int end, Group group,
-        string bound, bool histogram, ExternalLabels external)
+        string bound, bool histogram, ExternalLabels external, int native)
     {
         var first = samples[start];
         var metric = buffer.BeginMessage(FamilyMetric);
         WriteLabels(buffer, first.Labels, bound, external);
         var body = buffer.BeginMessage(histogram ? MetricHistogram : MetricSummary);
-        WriteCount(buffer, samples[group.Count].Value, group.CountKind, SampleCountTag, SampleCountFloatTag);
-        buffer.Double(SampleSumTag, samples[group.Sum].Value);
+        if (native >= 0)
+        {
+            // Receivers read a native histogram as float only when a float count is set; the classic _count reads it too.
+            var h = samples[native].Histogram!;
+            buffer.Double(SampleCountFloatTag, h.TotalCount);
+            buffer.Double(SampleSumTag, h.Sum);
+            WriteExponentialFields(buffer, h);
+        }
+        else
+        {
+            WriteCount(buffer, samples[group.Count].Value, group.CountKind, SampleCountTag, SampleCountFloatTag);
+            buffer.Double(SampleSumTag, samples[group.Sum].Value);
+        }
         for (var i = start; i < end; i++)
         {
-            if (i == group.Sum || i == group.Count) continue;
+            if (i == group.Sum || i == group.Count || i == native) continue;
             var sample = samples[i];
             _ = TryParseBound(sample.Labels.Get(bound), out var value); // bounds were checked when the group was formed
             if (histogram)
@@ -149,6 +172,19 @@ public static partial class PrometheusProtobufWriter
         buffer.EndMessage(body);
         WriteTimestamp(buffer, first.TimestampMs);
         buffer.EndMessage(metric);
+    }
+
+    /// <summary>
+    /// The index of the native histogram sample named like the family in <c>[start, end)</c>, or -1. Only an
+    /// exponential one can share a message with classic buckets; a custom-bucket one is written as buckets itself.
+    /// </summary>
+    private static int NativeIn(IReadOnlyList<Sample> samples, int start, int end, string familyName)
+    {
+        for (var i = start; i < end; i++)
+        {
+            if (samples[i].Histogram is { } h && samples[i].Labels.MetricName == familyName && (!h.HasCustomBuckets || end - start == 1)) return i;
+        }
+        return -1;
     }
 
     private static void WriteCount(ProtoBuffer buffer, double value, CountKind kind, byte integralTag, byte floatTag)

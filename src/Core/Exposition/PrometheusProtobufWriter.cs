@@ -27,7 +27,7 @@ public static partial class PrometheusProtobufWriter
     private const byte ValueField = 0x09;
 
     // client_model's MetricType enum.
-    private const ulong TypeCounter = 0, TypeGauge = 1, TypeSummary = 2, TypeUntyped = 3, TypeHistogram = 4;
+    private const ulong TypeCounter = 0, TypeGauge = 1, TypeSummary = 2, TypeUntyped = 3, TypeHistogram = 4, TypeGaugeHistogram = 5;
 
     /// <summary>
     /// WriteFamily writes <paramref name="family"/> as one delimited MetricFamily message, or, for the
@@ -51,7 +51,7 @@ public static partial class PrometheusProtobufWriter
             var fallback = family.Type switch
             {
                 MetricType.Histogram or MetricType.Summary => WriteGrouped(output, buffer, family, externalLabels),
-                MetricType.GaugeHistogram => family.Samples,
+                MetricType.GaugeHistogram => WriteNativeOnly(output, buffer, family, externalLabels),
                 _ => WriteSimple(output, buffer, family, externalLabels),
             };
             if (fallback is { Count: > 0 }) WriteUntypedByName(output, buffer, family.Name, fallback, externalLabels);
@@ -60,6 +60,28 @@ public static partial class PrometheusProtobufWriter
         {
             ProtoBuffer.Return(buffer);
         }
+    }
+
+    /// <summary>Gauge histograms: native histogram samples in one GAUGE_HISTOGRAM message; the classic series are returned.</summary>
+    private static List<Sample>? WriteNativeOnly(IBufferWriter<byte> output, ProtoBuffer buffer, MetricFamily family, ExternalLabels external)
+    {
+        List<Sample>? others = null;
+        var written = 0;
+        WriteHeader(buffer, family.Name, family.Help, TypeGaugeHistogram);
+        foreach (var sample in family.Samples)
+        {
+            if (sample.IsHistogram && NameOf(sample, family.Name) == family.Name)
+            {
+                WriteNativeMetric(buffer, sample, external);
+                written++;
+            }
+            else
+            {
+                (others ??= []).Add(sample);
+            }
+        }
+        if (written > 0) buffer.CopyDelimitedTo(output);
+        return others;
     }
 
     /// <summary>Counters, gauges and untyped: one metric per sample named like the family; others are returned.</summary>
@@ -79,7 +101,7 @@ public static partial class PrometheusProtobufWriter
         {
             var sample = samples[i];
             var name = NameOf(sample, family.Name);
-            if (name != family.Name)
+            if (name != family.Name || sample.IsHistogram)
             {
                 (others ??= []).Add(sample);
                 continue;
@@ -95,21 +117,25 @@ public static partial class PrometheusProtobufWriter
     /// Writes the given samples as untyped families, one per distinct name in order of first appearance,
     /// each sample with all its labels (<c>le</c> and <c>quantile</c> included).
     /// </summary>
-    private static void WriteUntypedByName(IBufferWriter<byte> output, ProtoBuffer buffer, string familyName, IReadOnlyList<Sample> samples, ExternalLabels external)
+    private static void WriteUntypedByName(IBufferWriter<byte> output, ProtoBuffer buffer, string familyName, List<Sample> samples, ExternalLabels external)
     {
-        var names = new List<string>();
+        var names = new List<(string Name, bool Native)>();
         for (var i = 0; i < samples.Count; i++)
         {
-            var name = NameOf(samples[i], familyName);
-            if (!names.Contains(name)) names.Add(name);
+            var key = (NameOf(samples[i], familyName), samples[i].IsHistogram);
+            if (!names.Contains(key)) names.Add(key);
         }
-        foreach (var name in names)
+        foreach (var (name, native) in names)
         {
             buffer.Truncate(0);
-            WriteHeader(buffer, name, "", TypeUntyped);
+            // A native histogram that fits no family message still goes as a histogram, never as a number.
+            WriteHeader(buffer, name, "", native ? TypeHistogram : TypeUntyped);
             for (var i = 0; i < samples.Count; i++)
             {
-                if (samples[i].Labels.MetricName == name) WriteValueMetric(buffer, samples[i], MetricUntyped, null, external);
+                var sample = samples[i];
+                if (sample.Labels.MetricName != name || sample.IsHistogram != native) continue;
+                if (native) WriteNativeMetric(buffer, sample, external);
+                else WriteValueMetric(buffer, sample, MetricUntyped, null, external);
             }
             buffer.CopyDelimitedTo(output);
         }

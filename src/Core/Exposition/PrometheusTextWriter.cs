@@ -56,6 +56,12 @@ public static partial class PrometheusTextWriter
 
     private static void WriteFamilyCore(IBufferWriter<byte> output, MetricFamily family, ExternalLabels external, NameEscapingScheme escaping)
     {
+        if (ClassicHistogramView.HasNative(family))
+        {
+            // Text has no native histograms: custom-bucket ones become classic series, others are left out.
+            family = ClassicHistogramView.ForText(family);
+            if (family.Samples.Count == 0) return;
+        }
         WriteHeader(output, family, escaping);
         var extraLabel = family.Type switch
         {

@@ -7,4 +7,12 @@ namespace FedFunctions.Core.Model;
 /// <param name="Labels">The series' labels, including <c>__name__</c>.</param>
 /// <param name="Value">The value; NaN payloads are kept bit for bit.</param>
 /// <param name="TimestampMs">The explicit timestamp, or null when the exposition gave none.</param>
-public readonly record struct Sample(Labels Labels, double Value, long? TimestampMs);
+/// <param name="Histogram">
+/// A native histogram sample, or null for a float sample. For a histogram <paramref name="Value"/> holds its sum,
+/// so a staleness marker reads the same for both kinds.
+/// </param>
+public readonly record struct Sample(Labels Labels, double Value, long? TimestampMs, NativeHistogram? Histogram = null)
+{
+    /// <summary>Whether this is a native histogram sample.</summary>
+    public bool IsHistogram => Histogram is not null;
+}

@@ -26,7 +26,7 @@ public sealed partial class Scraper
         // enable_http2: HTTP/2 offered through ALPN over TLS (plain http stays HTTP/1.1, as in Go).
         request.Version = job.Http.EnableHttp2 ? HttpVersion.Version20 : HttpVersion.Version11;
         request.VersionPolicy = job.Http.EnableHttp2 ? HttpVersionPolicy.RequestVersionOrLower : HttpVersionPolicy.RequestVersionExact;
-        request.Headers.TryAddWithoutValidation("Accept", AcceptHeaderFor(job.NameEscapingScheme));
+        request.Headers.TryAddWithoutValidation("Accept", AcceptHeaderFor(job.ScrapeProtocols, job.NameEscapingScheme));
         request.Headers.TryAddWithoutValidation("Accept-Encoding", "gzip");
         request.Headers.TryAddWithoutValidation("User-Agent", UserAgent);
         request.Headers.TryAddWithoutValidation(TimeoutHeader, FormatSeconds(timeout));
@@ -72,10 +72,12 @@ public sealed partial class Scraper
 
                 await using var _ = buffer.ConfigureAwait(false);
                 var whole = await buffer.ToContiguousAsync(token).ConfigureAwait(false);
-                var contentType = content.Headers.ContentType?.ToString();
+                // The raw header: .NET drops a Content-Type it cannot parse, Prometheus reports it.
+                var contentType = content.Headers.NonValidated.TryGetValues("Content-Type", out var values) ? values.ToString() : null;
+                var format = ScrapeContentType.Choose(contentType, job.FallbackScrapeProtocol);
                 try
                 {
-                    return ExpositionParser.Parse(whole.Span, contentType);
+                    return ExpositionParser.Parse(whole.Span, format, ParseOptions(job));
                 }
                 catch (ExpositionParseException ex)
                 {
@@ -110,6 +112,16 @@ public sealed partial class Scraper
             throw new ScrapeFailedException($"Get \"{url}\": {ex.GetType().Name}: {ex.Message}", ex);
         }
     }
+
+    private static ExpositionParseOptions ParseOptions(ScrapeJobConfig job) =>
+        !job.ScrapeNativeHistograms && !job.AlwaysScrapeClassicHistograms && !job.ConvertClassicHistogramsToNhcb
+            ? ExpositionParseOptions.Default
+            : new ExpositionParseOptions
+            {
+                ScrapeNativeHistograms = job.ScrapeNativeHistograms,
+                AlwaysScrapeClassicHistograms = job.AlwaysScrapeClassicHistograms,
+                ConvertClassicHistogramsToNhcb = job.ConvertClassicHistogramsToNhcb,
+            };
 
     private static ScrapeFailedException BodyTooLarge(long limit) => BodyBuffer.BodyTooLarge(limit);
 

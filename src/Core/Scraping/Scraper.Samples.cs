@@ -44,7 +44,7 @@ public sealed partial class Scraper
                 return new SampleOutcome([], [], 0, 0, "sample limit exceeded");
 
             var timestamp = job.HonorTimestamps && sample.TimestampMs is { } exposed ? exposed : scrapeMs;
-            samples.Add(new Sample(labels, sample.Value, timestamp));
+            samples.Add(sample with { Labels = labels, TimestampMs = timestamp });
         }
         // Body duplicates were dropped by the parser; they still count as scraped samples.
         var scraped = parsed.Count + document.DuplicateSeries.Count;

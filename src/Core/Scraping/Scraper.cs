@@ -18,20 +18,27 @@ public sealed partial class Scraper : IDisposable
 {
     /// <summary>
     /// The Accept header Prometheus 3 sends by default (no protobuf), for a job with the default
-    /// <c>metric_name_escaping_scheme</c> (<c>allow-utf-8</c>); see <see cref="AcceptHeaderFor"/>.
+    /// <c>metric_name_escaping_scheme</c> (<c>allow-utf-8</c>); see <see cref="AcceptHeaderFor(NameEscapingScheme)"/>.
     /// </summary>
     public const string AcceptHeader =
         "application/openmetrics-text;version=1.0.0;escaping=allow-utf-8;q=0.6,application/openmetrics-text;version=0.0.1;q=0.5,text/plain;version=1.0.0;escaping=allow-utf-8;q=0.4,text/plain;version=0.0.4;q=0.3,*/*;q=0.2";
 
-    private static readonly string[] AcceptHeaders =
-        [.. Enum.GetValues<NameEscapingScheme>().Select(e => AcceptHeader.Replace("escaping=allow-utf-8", "escaping=" + NameEscaping.Spelling(e), StringComparison.Ordinal))];
+    /// <summary>
+    /// AcceptHeaderFor is the Accept header for a job with the default <c>scrape_protocols</c> whose
+    /// <c>metric_name_escaping_scheme</c> is <paramref name="escaping"/>: as Prometheus 3.4+ (<c>acceptHeader</c>),
+    /// only the two 1.0.0 text clauses carry <c>escaping=</c>.
+    /// </summary>
+    public static string AcceptHeaderFor(NameEscapingScheme escaping) => AcceptHeaderFor(ScrapeProtocols.Default, escaping);
 
     /// <summary>
-    /// AcceptHeaderFor is the Accept header for a job whose <c>metric_name_escaping_scheme</c> is
-    /// <paramref name="escaping"/>: as Prometheus 3.4+ (<c>acceptHeader</c>), only the two 1.0.0 text
-    /// clauses carry <c>escaping=</c>.
+    /// AcceptHeaderFor is the Accept header for <paramref name="protocols"/> (a job's <c>scrape_protocols</c>) in
+    /// order, weighted from <c>q=0.6</c> down by 0.1, then <c>*/*</c>, exactly as Prometheus 3.4+ builds it.
     /// </summary>
-    public static string AcceptHeaderFor(NameEscapingScheme escaping) => AcceptHeaders[(int)escaping];
+    public static string AcceptHeaderFor(IReadOnlyList<ScrapeProtocol> protocols, NameEscapingScheme escaping)
+    {
+        ArgumentNullException.ThrowIfNull(protocols);
+        return ScrapeContentType.AcceptHeader(protocols, escaping);
+    }
 
     /// <summary>The User-Agent sent with every scrape.</summary>
     public const string UserAgent = "fed-functions/1.0";

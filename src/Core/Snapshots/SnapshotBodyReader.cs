@@ -20,22 +20,24 @@ internal ref struct SnapshotBodyReader
     private const int MinMetadataBytes = 4;
 
     private readonly ReadOnlySpan<byte> _data;
+    private readonly byte _version;
     private int _position;
     private string[] _strings;
     private int[] _hashes;
     private int _emptyIndex;
 
-    private SnapshotBodyReader(ReadOnlySpan<byte> data)
+    private SnapshotBodyReader(ReadOnlySpan<byte> data, byte version)
     {
         _data = data;
+        _version = version;
         _strings = [];
         _hashes = [];
         _emptyIndex = -1;
     }
 
-    public static TargetSnapshot Read(ReadOnlySpan<byte> body)
+    public static TargetSnapshot Read(ReadOnlySpan<byte> body, byte version = SnapshotCodec.CurrentVersion)
     {
-        var reader = new SnapshotBodyReader(body);
+        var reader = new SnapshotBodyReader(body, version);
         return reader.ReadSnapshot();
     }
 
@@ -69,13 +71,13 @@ internal ref struct SnapshotBodyReader
         {
             var labels = ReadLabels();
             var value = ReadDouble();
-            long? timestamp = ReadByte() switch
-            {
-                0 => null,
-                1 => unchecked(scrapeTimestamp + ReadZigZag()),
-                var b => throw SnapshotCodec.Error($"invalid timestamp flag {b} at body offset {_position - 1}"),
-            };
-            samples[i] = new Sample(labels, value, timestamp);
+            var flags = ReadByte();
+            // Version 1 knows only the timestamp flag.
+            var known = _version >= 2 ? SnapshotBodyWriter.TimestampFlag | SnapshotBodyWriter.HistogramFlag : SnapshotBodyWriter.TimestampFlag;
+            if ((flags & ~known) != 0) throw SnapshotCodec.Error($"invalid sample flags {flags} at body offset {_position - 1}");
+            long? timestamp = (flags & SnapshotBodyWriter.TimestampFlag) != 0 ? unchecked(scrapeTimestamp + ReadZigZag()) : null;
+            var histogram = (flags & SnapshotBodyWriter.HistogramFlag) != 0 ? ReadHistogram() : null;
+            samples[i] = new Sample(labels, value, timestamp, histogram);
         }
         if (_position != _data.Length) throw SnapshotCodec.Error($"{_data.Length - _position} unexpected bytes after the snapshot body");
 
@@ -89,6 +91,83 @@ internal ref struct SnapshotBodyReader
             Metadata = metadata,
             Samples = samples,
         };
+    }
+
+    private NativeHistogram ReadHistogram()
+    {
+        var schema = ReadZigZag();
+        if (schema is < int.MinValue or > int.MaxValue) throw SnapshotCodec.Error($"histogram schema {schema} out of range at body offset {_position}");
+        var isFloat = ReadByte() switch
+        {
+            0 => false,
+            1 => true,
+            var b => throw SnapshotCodec.Error($"invalid histogram kind {b} at body offset {_position - 1}"),
+        };
+        var sum = ReadDouble();
+        var zeroThreshold = ReadDouble();
+        double countFloat = 0, zeroCountFloat = 0;
+        ulong count = 0, zeroCount = 0;
+        if (isFloat)
+        {
+            countFloat = ReadDouble();
+            zeroCountFloat = ReadDouble();
+        }
+        else
+        {
+            count = ReadVarint();
+            zeroCount = ReadVarint();
+        }
+        var positiveSpans = ReadSpans();
+        var (positiveDeltas, positiveCounts) = ReadBuckets(isFloat);
+        var negativeSpans = ReadSpans();
+        var (negativeDeltas, negativeCounts) = ReadBuckets(isFloat);
+        return new NativeHistogram
+        {
+            Schema = (int)schema,
+            IsFloat = isFloat,
+            Sum = sum,
+            ZeroThreshold = zeroThreshold,
+            Count = count,
+            CountFloat = countFloat,
+            ZeroCount = zeroCount,
+            ZeroCountFloat = zeroCountFloat,
+            PositiveSpans = positiveSpans,
+            PositiveDeltas = positiveDeltas,
+            PositiveCounts = positiveCounts,
+            NegativeSpans = negativeSpans,
+            NegativeDeltas = negativeDeltas,
+            NegativeCounts = negativeCounts,
+            CustomValues = ReadDoubles(),
+        };
+    }
+
+    private BucketSpan[] ReadSpans()
+    {
+        var spans = new BucketSpan[ReadCount(2)];
+        for (var i = 0; i < spans.Length; i++)
+        {
+            var offset = ReadZigZag();
+            var length = ReadVarint();
+            if (offset is < int.MinValue or > int.MaxValue || length > uint.MaxValue)
+                throw SnapshotCodec.Error($"histogram span out of range at body offset {_position}");
+            spans[i] = new BucketSpan((int)offset, (uint)length);
+        }
+        return spans;
+    }
+
+    private (long[] Deltas, double[] Counts) ReadBuckets(bool isFloat)
+    {
+        if (isFloat) return ([], ReadDoubles());
+        var deltas = new long[ReadCount(1)];
+        for (var i = 0; i < deltas.Length; i++) deltas[i] = ReadZigZag();
+        return (deltas, []);
+    }
+
+    private double[] ReadDoubles()
+    {
+        var values = new double[ReadCount(8)];
+        for (var i = 0; i < values.Length; i++) values[i] = ReadDouble();
+        return values;
     }
 
     private void ReadStringTable()

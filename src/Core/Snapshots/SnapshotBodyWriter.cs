@@ -51,16 +51,11 @@ internal static class SnapshotBodyWriter
                 var sample = samples[i];
                 WriteLabels(buffer, table, sample.Labels);
                 buffer.WriteDouble(sample.Value);
-                if (sample.TimestampMs is { } timestamp)
-                {
-                    buffer.WriteByte(1);
-                    // Wrapping subtraction: the reader's wrapping addition restores any pair of longs.
-                    buffer.WriteZigZag(unchecked(timestamp - snapshot.ScrapeTimestampMs));
-                }
-                else
-                {
-                    buffer.WriteByte(0);
-                }
+                var flags = (sample.TimestampMs is null ? 0 : TimestampFlag) | (sample.Histogram is null ? 0 : HistogramFlag);
+                buffer.WriteByte((byte)flags);
+                // Wrapping subtraction: the reader's wrapping addition restores any pair of longs.
+                if (sample.TimestampMs is { } timestamp) buffer.WriteZigZag(unchecked(timestamp - snapshot.ScrapeTimestampMs));
+                if (sample.Histogram is { } histogram) WriteHistogram(buffer, histogram);
             }
             return buffer;
         }
@@ -69,6 +64,53 @@ internal static class SnapshotBodyWriter
             buffer.Dispose();
             throw;
         }
+    }
+
+    /// <summary>Sample flag bits (version 2): a timestamp delta follows, a native histogram follows.</summary>
+    internal const int TimestampFlag = 1, HistogramFlag = 2;
+
+    private static void WriteHistogram(PooledByteBuffer buffer, NativeHistogram h)
+    {
+        buffer.WriteZigZag(h.Schema);
+        buffer.WriteByte(h.IsFloat ? (byte)1 : (byte)0);
+        buffer.WriteDouble(h.Sum);
+        buffer.WriteDouble(h.ZeroThreshold);
+        if (h.IsFloat)
+        {
+            buffer.WriteDouble(h.CountFloat);
+            buffer.WriteDouble(h.ZeroCountFloat);
+        }
+        else
+        {
+            buffer.WriteVarint(h.Count);
+            buffer.WriteVarint(h.ZeroCount);
+        }
+        WriteSide(buffer, h.PositiveSpans, h.IsFloat, h.PositiveDeltas, h.PositiveCounts);
+        WriteSide(buffer, h.NegativeSpans, h.IsFloat, h.NegativeDeltas, h.NegativeCounts);
+        WriteDoubles(buffer, h.CustomValues);
+    }
+
+    private static void WriteSide(PooledByteBuffer buffer, IReadOnlyList<BucketSpan> spans, bool isFloat, IReadOnlyList<long> deltas, IReadOnlyList<double> counts)
+    {
+        buffer.WriteVarint((ulong)spans.Count);
+        foreach (var span in spans)
+        {
+            buffer.WriteZigZag(span.Offset);
+            buffer.WriteVarint(span.Length);
+        }
+        if (isFloat)
+        {
+            WriteDoubles(buffer, counts);
+            return;
+        }
+        buffer.WriteVarint((ulong)deltas.Count);
+        foreach (var delta in deltas) buffer.WriteZigZag(delta);
+    }
+
+    private static void WriteDoubles(PooledByteBuffer buffer, IReadOnlyList<double> values)
+    {
+        buffer.WriteVarint((ulong)values.Count);
+        foreach (var value in values) buffer.WriteDouble(value);
     }
 
     private static void WriteLabels(PooledByteBuffer buffer, Dictionary<string, int> table, Labels labels)

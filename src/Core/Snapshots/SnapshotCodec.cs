@@ -14,12 +14,20 @@ namespace FedFunctions.Core.Snapshots;
 /// compressed) body. zlib at its fastest level beat Brotli (quality 0–2) on encode plus decode time for
 /// ~50 KB scrapes, at about 10% more bytes; decoding is the hot path, since federation reads every snapshot. The body holds a sorted string table (each distinct string once) and refers to it by
 /// varint index everywhere else; values are raw IEEE bits, timestamps zigzag deltas from the scrape time.
+/// Version 2 widens each sample's flag byte: bit 0 says a timestamp follows, bit 1 a native histogram
+/// (schema, counts, zero bucket, spans, integer deltas or float counts, custom bounds), kept exactly as scraped.
 /// The checksum covers everything after the magic, so any changed byte is rejected before decompression.
 /// </remarks>
 public static partial class SnapshotCodec
 {
-    /// <summary>The format version <see cref="Encode"/> writes and the only one <see cref="Decode"/> reads.</summary>
-    public const byte CurrentVersion = 1;
+    /// <summary>
+    /// The format version <see cref="Encode"/> writes: 2 adds native histogram samples. <see cref="Decode"/> also
+    /// reads version 1 (float samples only), so snapshots stored before the upgrade stay readable.
+    /// </summary>
+    public const byte CurrentVersion = 2;
+
+    /// <summary>The oldest version <see cref="Decode"/> reads.</summary>
+    public const byte OldestReadableVersion = 1;
 
     /// <summary>The size of the fixed header.</summary>
     internal const int HeaderLength = 14;
@@ -52,7 +60,7 @@ public static partial class SnapshotCodec
         if (data.Length < HeaderLength) throw Error($"snapshot is truncated: {data.Length} bytes, header needs {HeaderLength}");
         if (!data[..4].SequenceEqual(Magic)) throw Error("not a snapshot: bad magic bytes");
         var version = data[4];
-        if (version != CurrentVersion) throw Error($"unsupported snapshot version {version}");
+        if (version is < OldestReadableVersion or > CurrentVersion) throw Error($"unsupported snapshot version {version}");
         var kind = (SnapshotCompression)data[5];
         var bodyLength = BinaryPrimitives.ReadUInt32LittleEndian(data[6..]);
         var storedCrc = BinaryPrimitives.ReadUInt32LittleEndian(data[10..]);
@@ -63,14 +71,14 @@ public static partial class SnapshotCodec
         if (kind == SnapshotCompression.None)
         {
             if (stored.Length != bodyLength) throw Error($"snapshot body is {stored.Length} bytes, header says {bodyLength}");
-            return SnapshotBodyReader.Read(stored);
+            return SnapshotBodyReader.Read(stored, version);
         }
         var buffer = ArrayPool<byte>.Shared.Rent((int)bodyLength);
         try
         {
             var body = buffer.AsSpan(0, (int)bodyLength);
             Decompress(kind, stored, body);
-            return SnapshotBodyReader.Read(body);
+            return SnapshotBodyReader.Read(body, version);
         }
         finally
         {

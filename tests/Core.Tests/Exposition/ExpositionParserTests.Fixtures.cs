@@ -28,7 +28,7 @@ public partial class ExpositionParserTests
         Assert.Equal(MetricType.Summary, gc.Type);
         Assert.Equal("A summary of the pause duration of garbage collection cycles.", gc.Help);
         var quantiles = doc.Samples.Where(s => s.Labels.MetricName == "go_gc_duration_seconds").Select(s => s.Labels.Get("quantile"));
-        Assert.Equal(["0", "0.25", "0.5", "0.75", "1"], quantiles);
+        Assert.Equal(["0.0", "0.25", "0.5", "0.75", "1.0"], quantiles);
     }
 
     [Fact]
@@ -39,7 +39,7 @@ public partial class ExpositionParserTests
         Assert.Equal(8, goroutines.Value);
         Assert.Null(goroutines.TimestampMs);
         Assert.Equal(MetricType.Gauge, doc.Metadata.Single(m => m.Name == "go_goroutines").Type);
-        Assert.Equal(3.2541e-05, doc.Samples.Single(s => s.Labels.MetricName == "go_gc_duration_seconds" && s.Labels.Get("quantile") == "0").Value);
+        Assert.Equal(3.2541e-05, doc.Samples.Single(s => s.Labels.MetricName == "go_gc_duration_seconds" && s.Labels.Get("quantile") == "0.0").Value);
     }
 
     [Theory]

@@ -95,7 +95,6 @@ public partial class ExpositionParserTests
     }
 
     [Theory]
-    [InlineData("a{b=\"c\",} 1\n# EOF\n", "{__name__=\"a\", b=\"c\"}")]
     [InlineData("a{b=\"x\\\\y\\\"z\\nw\\t\"} 1\n# EOF\n", "{__name__=\"a\", b=\"x\\\\y\\\"z\\nw\\\\t\"}")]
     [InlineData("{\"my.metric\",\"a.b\"=\"v\"} 1\n# EOF\n", "{__name__=\"my.metric\", \"a.b\"=\"v\"}")]
     [InlineData("a 1 # {} 2\n# EOF\n", "{__name__=\"a\"}")]

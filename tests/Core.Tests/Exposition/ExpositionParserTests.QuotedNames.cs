@@ -35,7 +35,7 @@ public partial class ExpositionParserTests
         Assert.Equal(8, doc.Samples.Count);
         Assert.Equal(3, doc.DuplicateSeries.Count);
         // Values are kept as written (Prometheus 3 would also re-render quantile="0" as "0.0"; not done here).
-        Assert.Equal("{__name__=\"go.gc_duration_seconds\", quantile=\"0\"}", doc.Samples[0].Labels.ToString());
+        Assert.Equal("{__name__=\"go.gc_duration_seconds\", quantile=\"0.0\"}", doc.Samples[0].Labels.ToString());
         Assert.Equal("{__name__=\"go.gc_duration_seconds\", a=\"b\", quantile=\"1.0\"}", doc.Samples[5].Labels.ToString());
         Assert.All(doc.DuplicateSeries, labels => Assert.Equal(doc.Samples[5].Labels, labels));
         Assert.Equal("go.gc_duration_seconds_count", doc.Samples[6].Labels.MetricName);

@@ -22,7 +22,7 @@ public partial class ExpositionParserTests
         { "Text/Plain;version=1.0.0", ExpositionFormat.PrometheusText },
         { "application/openmetrics-text; version=1.0.0; charset=utf-8", ExpositionFormat.OpenMetrics },
         { "application/openmetrics-text", ExpositionFormat.OpenMetrics },
-        { "application/vnd.google.protobuf; proto=io.prometheus.client.MetricFamily; encoding=delimited", null },
+        { "application/vnd.google.protobuf; proto=io.prometheus.client.MetricFamily; encoding=delimited", ExpositionFormat.PrometheusProtobuf },
         { "application/json", null },
         { "text/html", null },
     };
@@ -50,7 +50,7 @@ public partial class ExpositionParserTests
     [Fact]
     public void Parse_UnsupportedContentType_Throws()
     {
-        var ex = Assert.Throws<ExpositionParseException>(() => ExpositionParser.Parse("a 1\n"u8, "application/vnd.google.protobuf"));
+        var ex = Assert.Throws<ExpositionParseException>(() => ExpositionParser.Parse("a 1\n"u8, "application/json"));
         Assert.StartsWith("unsupported Content-Type", ex.Message);
         Assert.Equal(0, ex.LineNumber);
     }
@@ -220,11 +220,14 @@ public partial class ExpositionParserTests
     }
 
     [Fact]
-    public void Text_LeAndQuantile_AreKeptAsExposed()
+    public void Text_LeAndQuantile_AreNormalisedInTypedFamiliesOnly()
     {
-        var doc = ParseText("# TYPE h histogram\nh_bucket{le=\"1\"} 1\nh_bucket{le=\"+Inf\"} 2\n# TYPE s summary\ns{quantile=\"0\"} 1\n");
-        Assert.Equal(["1", "+Inf", ""], doc.Samples.Select(s => s.Labels.Get("le")));
-        Assert.Equal("0", doc.Samples[2].Labels.Get("quantile"));
+        // As Prometheus 3: by the type of the last TYPE line; untyped families (e.g. from /federate) keep theirs.
+        var doc = ParseText(
+            "# TYPE h histogram\nh_bucket{le=\"1\"} 1\nh_bucket{le=\"+Inf\"} 2\nh_bucket{le=\"1e6\"} 2\nh_bucket{le=\"x\"} 2\n" +
+            "# TYPE s summary\ns{quantile=\"0\"} 1\ns{le=\"1\"} 1\n# TYPE u untyped\nu_bucket{le=\"1\"} 1\n");
+        Assert.Equal(["1.0", "+Inf", "1e+06", "x", "", "1", "1"], doc.Samples.Select(s => s.Labels.Get("le")));
+        Assert.Equal("0.0", doc.Samples[4].Labels.Get("quantile"));
     }
 
     [Fact]

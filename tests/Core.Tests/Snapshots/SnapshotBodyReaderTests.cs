@@ -30,7 +30,7 @@ public class SnapshotBodyReaderTests
         { "empty label value", Header(Table()).Varint(1).Varint(1).Varint(1).Varint(0).Double(1).Bytes(0).ToArray(), "empty label value" },
         { "bad up flag", Table().Varint(0).Varint(0).Bytes(2).Varint(0).Double(0).Varint(0).Varint(0).ToArray(), "invalid up flag 2" },
         { "bad metric type", Table().Varint(0).Varint(0).Bytes(1).Varint(0).Double(0).Varint(1).Varint(2).Bytes(8).Varint(0).Varint(0).Varint(0).ToArray(), "invalid metric type 8" },
-        { "bad timestamp flag", Header(Table()).Varint(1).Varint(1).Varint(1).Varint(2).Double(1).Bytes(3).ToArray(), "invalid timestamp flag 3" },
+        { "bad timestamp flag", Header(Table()).Varint(1).Varint(1).Varint(1).Varint(2).Double(1).Bytes(4).ToArray(), "invalid sample flags 4" },
         { "truncated double", Table().Varint(0).Varint(0).Bytes(1).Varint(0).Bytes(1, 2, 3).ToArray(), "truncated" },
         { "truncated timestamp", Header(Table()).Varint(1).Varint(1).Varint(1).Varint(2).Double(1).Bytes(1).ToArray(), "truncated" },
         { "trailing bytes", [.. ValidBody(), 0], "unexpected bytes after" },

@@ -190,7 +190,7 @@ public class SnapshotCodecTests
 
     [Theory]
     [InlineData(0)]
-    [InlineData(2)]
+    [InlineData(3)]
     [InlineData(255)]
     public void UnknownVersionIsRejected(byte version)
     {

@@ -4,6 +4,7 @@ using System.Text;
 using FedFunctions.Core.Exposition;
 using FedFunctions.Core.Model;
 using Google.Protobuf;
+using Proto = FedFunctions.Core.Exposition.Protobuf;
 
 namespace FedFunctions.Core.Tests.Writing;
 
@@ -300,162 +301,69 @@ public class PrometheusProtobufWriterTests
         Assert.Contains("\"m\"", ex.Message, StringComparison.Ordinal);
     }
 
-    /// <summary>Decodes delimited MetricFamily messages with Google.Protobuf into one line per family and metric.</summary>
+    /// <summary>
+    /// Decodes delimited MetricFamily messages with the types generated from metrics.proto into one line per family
+    /// and metric. The body must also pass the wire check, so no field was written with a wrong wire type (which
+    /// Google.Protobuf would keep silently as an unknown field).
+    /// </summary>
     internal static string Decode(byte[] bytes)
     {
+        FedFunctions.Core.Exposition.Protobuf.ProtobufWireCheck.CheckBody(bytes);
         var text = new StringBuilder();
         var input = new CodedInputStream(bytes);
+        string[] typeNames = ["COUNTER", "GAUGE", "SUMMARY", "UNTYPED", "HISTOGRAM", "GAUGE_HISTOGRAM"];
         while (!input.IsAtEnd)
         {
-            // A delimited message is read like a bytes field: a varint length, then the message.
-            var family = new CodedInputStream(input.ReadBytes().ToByteArray());
-            string? name = null, help = null;
-            int? type = null;
-            var metrics = new List<string>();
-            uint tag;
-            while ((tag = family.ReadTag()) != 0)
-            {
-                switch (tag)
-                {
-                    case 0x0A: name = family.ReadString(); break;
-                    case 0x12: help = family.ReadString(); break;
-                    case 0x18: type = family.ReadEnum(); break;
-                    case 0x22: metrics.Add(Nested(family, DecodeMetric)); break;
-                    default: throw new InvalidDataException($"unexpected MetricFamily tag {tag}");
-                }
-            }
-            string[] typeNames = ["COUNTER", "GAUGE", "SUMMARY", "UNTYPED", "HISTOGRAM", "GAUGE_HISTOGRAM"];
-            text.Append("family name=").Append(name);
-            if (help is not null) text.Append(" help=\"").Append(help).Append('"');
-            text.Append(" type=").Append(type is { } t ? typeNames[t] : "absent").Append('\n');
-            foreach (var metric in metrics) text.Append("  ").Append(metric).Append('\n');
+            var family = new Proto.MetricFamily();
+            input.ReadMessage(family);
+            text.Append("family name=").Append(family.Name);
+            if (family.HasHelp) text.Append(" help=\"").Append(family.Help).Append('"');
+            text.Append(" type=").Append(family.HasType ? typeNames[(int)family.Type] : "absent").Append('\n');
+            foreach (var metric in family.Metric) text.Append("  ").Append(DecodeMetric(metric)).Append('\n');
         }
         return text.ToString();
     }
 
-    private static string DecodeMetric(CodedInputStream input)
+    private static string DecodeMetric(Proto.Metric metric)
     {
         var parts = new List<string>();
-        string? timestamp = null;
-        uint tag;
-        while ((tag = input.ReadTag()) != 0)
-        {
-            switch (tag)
-            {
-                case 0x0A: parts.Add(Nested(input, DecodePair)); break;
-                case 0x12: parts.Add("gauge=" + Nested(input, DecodeValue)); break;
-                case 0x1A: parts.Add("counter=" + Nested(input, DecodeValue)); break;
-                case 0x22: parts.Add("summary{" + Nested(input, DecodeSummary) + "}"); break;
-                case 0x2A: parts.Add("untyped=" + Nested(input, DecodeValue)); break;
-                case 0x30: timestamp = "ts=" + input.ReadInt64().ToString(CultureInfo.InvariantCulture); break;
-                case 0x3A: parts.Add("histogram{" + Nested(input, DecodeHistogram) + "}"); break;
-                default: throw new InvalidDataException($"unexpected Metric tag {tag}");
-            }
-        }
-        if (timestamp is not null) parts.Add(timestamp);
+        foreach (var pair in metric.Label) parts.Add($"{pair.Name}=\"{pair.Value}\"");
+        if (metric.Gauge is { } gauge) parts.Add("gauge=" + F(gauge.Value));
+        if (metric.Counter is { } counter) parts.Add("counter=" + F(counter.Value));
+        if (metric.Summary is { } summary) parts.Add("summary{" + DecodeSummary(summary) + "}");
+        if (metric.Untyped is { } untyped) parts.Add("untyped=" + F(untyped.Value));
+        if (metric.Histogram is { } histogram) parts.Add("histogram{" + DecodeHistogram(histogram) + "}");
+        if (metric.HasTimestampMs) parts.Add("ts=" + metric.TimestampMs.ToString(CultureInfo.InvariantCulture));
         return string.Join(' ', parts);
     }
 
-    private static string Nested(CodedInputStream input, Func<CodedInputStream, string> decode)
-    {
-        var nested = new CodedInputStream(input.ReadBytes().ToByteArray());
-        var result = decode(nested);
-        Assert.True(nested.IsAtEnd);
-        return result;
-    }
-
-    private static string DecodePair(CodedInputStream input)
-    {
-        string name = "", value = "";
-        uint tag;
-        while ((tag = input.ReadTag()) != 0)
-        {
-            switch (tag)
-            {
-                case 0x0A: name = input.ReadString(); break;
-                case 0x12: value = input.ReadString(); break;
-                default: throw new InvalidDataException($"unexpected LabelPair tag {tag}");
-            }
-        }
-        return $"{name}=\"{value}\"";
-    }
-
-    private static string DecodeValue(CodedInputStream input)
-    {
-        var tag = input.ReadTag();
-        if (tag != 0x09) throw new InvalidDataException($"unexpected value tag {tag}");
-        var value = F(input.ReadDouble());
-        Assert.Equal(0u, input.ReadTag());
-        return value;
-    }
-
-    private static string DecodeSummary(CodedInputStream input)
+    private static string DecodeSummary(Proto.Summary summary)
     {
         var parts = new List<string>();
-        uint tag;
-        while ((tag = input.ReadTag()) != 0)
-        {
-            switch (tag)
-            {
-                case 0x08: parts.Add("count=" + input.ReadUInt64().ToString(CultureInfo.InvariantCulture)); break;
-                case 0x11: parts.Add("sum=" + F(input.ReadDouble())); break;
-                case 0x1A: parts.Add(Nested(input, DecodeQuantile)); break;
-                default: throw new InvalidDataException($"unexpected Summary tag {tag}");
-            }
-        }
+        if (summary.HasSampleCount) parts.Add("count=" + summary.SampleCount.ToString(CultureInfo.InvariantCulture));
+        if (summary.HasSampleSum) parts.Add("sum=" + F(summary.SampleSum));
+        foreach (var q in summary.Quantile) parts.Add($"q({F(q.Quantile_)})={F(q.Value)}");
         return string.Join(' ', parts);
     }
 
-    private static string DecodeQuantile(CodedInputStream input)
-    {
-        double quantile = double.NaN, value = double.NaN;
-        uint tag;
-        while ((tag = input.ReadTag()) != 0)
-        {
-            switch (tag)
-            {
-                case 0x09: quantile = input.ReadDouble(); break;
-                case 0x11: value = input.ReadDouble(); break;
-                default: throw new InvalidDataException($"unexpected Quantile tag {tag}");
-            }
-        }
-        return $"q({F(quantile)})={F(value)}";
-    }
-
-    private static string DecodeHistogram(CodedInputStream input)
+    private static string DecodeHistogram(Proto.Histogram histogram)
     {
         var parts = new List<string>();
-        uint tag;
-        while ((tag = input.ReadTag()) != 0)
+        if (histogram.HasSampleCount) parts.Add("count=" + histogram.SampleCount.ToString(CultureInfo.InvariantCulture));
+        if (histogram.HasSampleCountFloat) parts.Add("countf=" + F(histogram.SampleCountFloat));
+        if (histogram.HasSampleSum) parts.Add("sum=" + F(histogram.SampleSum));
+        foreach (var bucket in histogram.Bucket)
         {
-            switch (tag)
-            {
-                case 0x08: parts.Add("count=" + input.ReadUInt64().ToString(CultureInfo.InvariantCulture)); break;
-                case 0x21: parts.Add("countf=" + F(input.ReadDouble())); break;
-                case 0x11: parts.Add("sum=" + F(input.ReadDouble())); break;
-                case 0x1A: parts.Add(Nested(input, DecodeBucket)); break;
-                default: throw new InvalidDataException($"unexpected Histogram tag {tag}");
-            }
+            var count = bucket.HasCumulativeCountFloat ? "f" + F(bucket.CumulativeCountFloat) : bucket.CumulativeCount.ToString(CultureInfo.InvariantCulture);
+            parts.Add($"b({F(bucket.UpperBound)})={count}");
+        }
+        if (histogram.HasSchema)
+        {
+            parts.Add($"schema={histogram.Schema} zt={F(histogram.ZeroThreshold)} zc={F(histogram.ZeroCountFloat)}");
+            parts.Add("neg=" + string.Join(',', histogram.NegativeSpan.Select(s => $"{s.Offset}:{s.Length}")) + "/" + string.Join(',', histogram.NegativeCount.Select(F)));
+            parts.Add("pos=" + string.Join(',', histogram.PositiveSpan.Select(s => $"{s.Offset}:{s.Length}")) + "/" + string.Join(',', histogram.PositiveCount.Select(F)));
         }
         return string.Join(' ', parts);
-    }
-
-    private static string DecodeBucket(CodedInputStream input)
-    {
-        string? count = null;
-        var bound = double.NaN;
-        uint tag;
-        while ((tag = input.ReadTag()) != 0)
-        {
-            switch (tag)
-            {
-                case 0x08: count = input.ReadUInt64().ToString(CultureInfo.InvariantCulture); break;
-                case 0x21: count = "f" + F(input.ReadDouble()); break;
-                case 0x11: bound = input.ReadDouble(); break;
-                default: throw new InvalidDataException($"unexpected Bucket tag {tag}");
-            }
-        }
-        return $"b({F(bound)})={count}";
     }
 
     private static string F(double value) => value.ToString(CultureInfo.InvariantCulture);

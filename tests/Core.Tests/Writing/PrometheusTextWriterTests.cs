@@ -298,6 +298,8 @@ public class PrometheusTextWriterTests
         PrometheusTextWriter.WriteFamilies(buffer, families, NoExternal);
         // Empty label values mean "unset" in the model, so the expected text drops them (node_disk_info has some).
         var expected = System.Text.RegularExpressions.Regex.Replace(text, "(?<=[{,])[a-zA-Z_][a-zA-Z0-9_]*=\"\",?", "").Replace(",}", "}").Replace("{}", "");
+        // Prometheus 3 normalises le and quantile at parse time: integral bounds gain ".0" (quantile="1" is "1.0").
+        expected = System.Text.RegularExpressions.Regex.Replace(expected, "(?<=(le|quantile)=\")(-?[0-9]+)(?=\")", "$2.0");
         Assert.Equal(expected, Encoding.UTF8.GetString(buffer.WrittenSpan));
     }
 }
