@@ -32,6 +32,16 @@ public static partial class ExpositionText
         return name + "{" + string.Join(",", pairs) + "}";
     }
 
+    /// <summary>
+    /// The series as Prometheus 3 (and fed-functions) store it: integral <c>le</c>/<c>quantile</c> values written as
+    /// floats (<c>quantile="0"</c> becomes <c>quantile="0.0"</c>), for comparing with Prometheus 2.42, which keeps them as scraped.
+    /// Only for series of histogram and summary families (the only ones that carry these labels in the fixtures).
+    /// </summary>
+    public static string WithFloatBounds(string series) => IntegralBound().Replace(series, m => m.Value[..^1] + ".0\"");
+
+    [GeneratedRegex("""(?<=[{,](le|quantile)=")-?\d+"(?=[,}])""")]
+    private static partial Regex IntegralBound();
+
     [GeneratedRegex("""^(?<series>[^ {]+(\{.*\})?) (?<value>\S+)( (?<ts>-?\d+))?$""")]
     private static partial Regex SampleLine();
 
