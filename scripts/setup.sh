@@ -36,4 +36,13 @@ if $with_prometheus && ! command -v chromium >/dev/null; then
   DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends chromium >/dev/null
 fi
 
+if $with_prometheus && [[ ! -x /usr/bin/prometheus-node-exporter ]]; then
+  echo "setup: installing node_exporter (Debian package) for the text/protobuf scrape tests"
+  sudo=""; [[ $(id -u) -ne 0 ]] && sudo="sudo"
+  $sudo apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends prometheus-node-exporter >/dev/null
+  # The package starts a system service on :9100; the tests run their own on free loopback ports.
+  $sudo systemctl stop prometheus-node-exporter 2>/dev/null || true
+fi
+
 dotnet restore fed-functions.sln --verbosity quiet
