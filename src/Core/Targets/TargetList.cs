@@ -53,23 +53,10 @@ public sealed record TargetList(IReadOnlyList<ListedTarget> Active, IReadOnlyLis
             t.Url.AbsoluteUri,
             PrometheusDuration.Format(t.ScrapeInterval),
             PrometheusDuration.Format(t.ScrapeTimeout),
-            WithScrapeSettings(t.DiscoveredLabels, t.Job),
+            t.DiscoveredLabels,
             t.Labels)).ToList();
         var kept = dropped.Take(MaxDroppedTargets)
-            .Select(d => new ListedDroppedTarget(d.Job.JobName, WithScrapeSettings(d.DiscoveredLabels, d.Job))).ToList();
+            .Select(d => new ListedDroppedTarget(d.Job.JobName, d.DiscoveredLabels)).ToList();
         return new TargetList(listed, kept, dropped.Count);
-    }
-
-    /// <summary>
-    /// Prometheus adds the job's <c>__scrape_interval__</c> and <c>__scrape_timeout__</c> to a target's discovered
-    /// labels (unless discovery set them), so they are listed here too.
-    /// </summary>
-    private static Labels WithScrapeSettings(Labels discovered, ScrapeJobConfig job)
-    {
-        if (discovered.Has("__scrape_interval__") && discovered.Has("__scrape_timeout__")) return discovered;
-        var builder = discovered.ToBuilder();
-        if (!discovered.Has("__scrape_interval__")) builder.Set("__scrape_interval__", PrometheusDuration.Format(job.ScrapeInterval));
-        if (!discovered.Has("__scrape_timeout__")) builder.Set("__scrape_timeout__", PrometheusDuration.Format(job.ScrapeTimeout));
-        return builder.Build();
     }
 }
