@@ -21,6 +21,8 @@ public sealed class NativeHistogramInteropTests(ITestOutputHelper output) : IAsy
     // /federate writes them, must carry a threshold to reach B as native (as with 2.42 federating 2.42).
     private static readonly double DefaultThreshold = Math.ScaleB(1, -128);
 
+    private const int BucketLimit = 8;
+
     private static readonly double[] ClassicBounds = [0.05, 0.1, 0.25, 0.5, 1, 2.5, 5];
 
     private static readonly string[] Names =
@@ -61,6 +63,13 @@ public sealed class NativeHistogramInteropTests(ITestOutputHelper output) : IAsy
                 always_scrape_classic_histograms: true
                 static_configs:
                   - targets: ['{{_target.HostPort}}']
+              # The same target under a bucket limit: fewer buckets, the same count and sum.
+              - job_name: native_limited
+                scrape_interval: 1s
+                scrape_native_histograms: true
+                native_histogram_bucket_limit: {{BucketLimit}}
+                static_configs:
+                  - targets: ['{{_target.HostPort}}']
             """, _azurite.ConnectionString);
         _b = await PrometheusServer.StartAsync($$"""
             global:
@@ -71,7 +80,7 @@ public sealed class NativeHistogramInteropTests(ITestOutputHelper output) : IAsy
                 honor_labels: true
                 metrics_path: /federate
                 params:
-                  'match[]': ['{job="native"}']
+                  'match[]': ['{job=~"native|native_limited"}']
                 static_configs:
                   - targets: ['{{_app.HostPort}}']
             """, "--enable-feature=native-histograms");
@@ -91,15 +100,16 @@ public sealed class NativeHistogramInteropTests(ITestOutputHelper output) : IAsy
             _target.Publish(families);
             var expectedCounts = ExpectedCounts(families);
 
-            await WaitForCountsAsync(_a, expectedCounts, $"state {state} in prometheus A");
+            await WaitForCountsAsync(_a, "native", expectedCounts, $"state {state} in prometheus A");
             await ScrapeOnceAsync();
-            await WaitForCountsAsync(_b, expectedCounts, $"state {state} in prometheus B");
+            await WaitForCountsAsync(_b, "native", expectedCounts, $"state {state} in prometheus B");
+            await WaitForCountsAsync(_b, "native_limited", expectedCounts, $"state {state} of the limited job in prometheus B");
 
             foreach (var name in Names)
             {
                 foreach (var function in Functions)
                 {
-                    var expression = string.Format(CultureInfo.InvariantCulture, function, name);
+                    var expression = string.Format(CultureInfo.InvariantCulture, function, name + "{job=\"native\"}");
                     var viaA = await ValuesAsync(_a, expression);
                     var viaB = await ValuesAsync(_b, expression);
                     Assert.True(viaA.Count > 0, $"{expression}: no answer from A");
@@ -112,6 +122,7 @@ public sealed class NativeHistogramInteropTests(ITestOutputHelper output) : IAsy
                 }
             }
             await AssertClassicPartsAsync(families);
+            await AssertBucketLimitAsync();
         }
 
         // The gauge histogram keeps its type on the way to B.
@@ -131,7 +142,7 @@ public sealed class NativeHistogramInteropTests(ITestOutputHelper output) : IAsy
             var (status, body) = await _app.TriggerScrapeAsync();
             Assert.True(status == 200, body);
             using var summary = JsonDocument.Parse(body);
-            return summary.RootElement.GetProperty("targetsScraped").GetInt32() > 0 ? body : null;
+            return summary.RootElement.GetProperty("targetsScraped").GetInt32() >= 2 ? body : null;
         }, Patience, "fed-functions to scrape the target");
         using var scraped = JsonDocument.Parse(log);
         Assert.True(scraped.RootElement.GetProperty("targetsDown").GetInt32() == 0, log);
@@ -169,7 +180,7 @@ public sealed class NativeHistogramInteropTests(ITestOutputHelper output) : IAsy
         foreach (var server in new[] { _a, _b })
         {
             Assert.Equal(0, (await server.QueryAsync(name + "_bucket")).GetArrayLength());
-            Assert.Equal(1, (await server.QueryAsync(name)).GetArrayLength());
+            Assert.Equal(1, (await server.QueryAsync(name + "{job=\"native\"}")).GetArrayLength());
         }
     }
 
@@ -190,28 +201,72 @@ public sealed class NativeHistogramInteropTests(ITestOutputHelper output) : IAsy
     private static string FormatBound(double bound) =>
         bound == Math.Floor(bound) ? bound.ToString("0.0", CultureInfo.InvariantCulture) : bound.ToString("R", CultureInfo.InvariantCulture);
 
-    private static Dictionary<string, double> ExpectedCounts(IReadOnlyList<MetricFamily> families)
+    // Each histogram's name and labels (as a selector's inside, job aside) with its count.
+    private static Dictionary<(string Name, string Labels), double> ExpectedCounts(IReadOnlyList<MetricFamily> families)
     {
-        var counts = new Dictionary<string, double>(StringComparer.Ordinal);
+        var counts = new Dictionary<(string, string), double>();
         foreach (var family in families)
         {
             foreach (var metric in family.Metric)
             {
                 var h = metric.Histogram;
-                var labels = string.Join(",", metric.Label.Select(l => $"{l.Name}=\"{l.Value}\""));
-                counts[$"{family.Name}{{{labels}}}"] = h.SampleCountFloat > 0 ? h.SampleCountFloat : h.SampleCount;
+                var labels = string.Concat(metric.Label.Select(l => $",{l.Name}=\"{l.Value}\""));
+                counts[(family.Name, labels)] = h.SampleCountFloat > 0 ? h.SampleCountFloat : h.SampleCount;
             }
         }
         return counts;
     }
 
+    // The limited job's histograms in B: at most BucketLimit buckets (the API lists the populated ones, the zero
+    // bucket apart), the same count and sum as A's, and at least one of A's has more, so the limit did something.
+    private async Task AssertBucketLimitAsync()
+    {
+        var mostInA = 0;
+        foreach (var name in Names)
+        {
+            var a = await RawHistogramsAsync(_a, name + "{job=\"native\"}");
+            var b = await RawHistogramsAsync(_b, name + "{job=\"native_limited\"}");
+            Assert.Equal(a.Keys.Order(StringComparer.Ordinal), b.Keys.Order(StringComparer.Ordinal));
+            foreach (var (series, limited) in b)
+            {
+                var full = a[series];
+                Assert.Equal(full.GetProperty("count").GetString(), limited.GetProperty("count").GetString());
+                Assert.Equal(full.GetProperty("sum").GetString(), limited.GetProperty("sum").GetString());
+                var buckets = NonZeroBuckets(limited);
+                Assert.True(buckets <= BucketLimit, $"{name}{series}: {buckets} buckets in B over the limit {BucketLimit}");
+                mostInA = Math.Max(mostInA, NonZeroBuckets(full));
+                output.WriteLine($"{name}{series}: {NonZeroBuckets(full)} buckets in A, {buckets} in B's limited job");
+            }
+        }
+        Assert.True(mostInA > BucketLimit, $"no histogram has more than {BucketLimit} buckets in A");
+    }
+
+    // Series (labels without job) to the "histogram" object of an instant query's raw answer.
+    private static async Task<Dictionary<string, JsonElement>> RawHistogramsAsync(PrometheusServer server, string selector)
+    {
+        var result = new Dictionary<string, JsonElement>(StringComparer.Ordinal);
+        foreach (var series in (await server.QueryAsync(selector)).EnumerateArray())
+        {
+            var labels = series.GetProperty("metric").EnumerateObject().Where(p => p.Name is not ("__name__" or "job"))
+                .Select(p => $"{p.Name}=\"{p.Value.GetString()}\"");
+            result.Add("{" + string.Join(",", labels) + "}", series.GetProperty("histogram")[1]);
+        }
+        return result;
+    }
+
+    // Buckets [rule, lower, upper, count] other than the zero bucket (the one whose bounds enclose 0).
+    private static int NonZeroBuckets(JsonElement histogram) =>
+        histogram.TryGetProperty("buckets", out var buckets)
+            ? buckets.EnumerateArray().Count(b => !(double.Parse(b[1].GetString()!, CultureInfo.InvariantCulture) <= 0 && double.Parse(b[2].GetString()!, CultureInfo.InvariantCulture) >= 0))
+            : 0;
+
     // Waits until every histogram of the state has its count in the server (the state's sample is the latest).
-    private static Task<string> WaitForCountsAsync(PrometheusServer server, Dictionary<string, double> expected, string what) =>
+    private static Task<string> WaitForCountsAsync(PrometheusServer server, string job, Dictionary<(string Name, string Labels), double> expected, string what) =>
         Poll.UntilAsync(async () =>
         {
-            foreach (var (series, count) in expected)
+            foreach (var ((name, labels), count) in expected)
             {
-                var result = await server.QueryAsync($"histogram_count({series})");
+                var result = await server.QueryAsync($"histogram_count({name}{{job=\"{job}\"{labels}}})");
                 if (result.GetArrayLength() != 1) return null;
                 if (double.Parse(result[0].GetProperty("value")[1].GetString()!, CultureInfo.InvariantCulture) != count) return null;
             }
