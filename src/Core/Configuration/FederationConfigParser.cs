@@ -21,7 +21,7 @@ internal static partial class FederationConfigParser
     [
         "scrape_protocols", "fallback_scrape_protocol", "enable_compression",
         "track_timestamps_staleness", "scrape_classic_histograms", "always_scrape_classic_histograms",
-        "convert_classic_histograms_to_nhcb", "native_histogram_bucket_limit", "native_histogram_min_bucket_factor",
+        "convert_classic_histograms_to_nhcb",
         "extra_scrape_metrics",
     ];
 
@@ -235,6 +235,8 @@ internal static partial class FederationConfigParser
             ScrapeProtocols = histograms.Protocols ?? global.ScrapeProtocols
                 ?? ((histograms.NativeHistograms ?? global.ScrapeNativeHistograms) ? ScrapeProtocols.NativeHistogramDefault : ScrapeProtocols.Default),
             FallbackScrapeProtocol = histograms.Fallback,
+            NativeHistogramBucketLimit = histograms.BucketLimit,
+            NativeHistogramMinBucketFactor = histograms.MinBucketFactor,
             Line = checked((int)node.Start.Line),
         };
     }

@@ -109,6 +109,21 @@ public sealed class ScrapeJobConfig
     /// <summary>ConvertClassicHistogramsToNhcb turns classic histograms into custom-bucket native ones (<c>convert_classic_histograms_to_nhcb</c>).</summary>
     public bool ConvertClassicHistogramsToNhcb { get; internal init; }
 
+    /// <summary>
+    /// NativeHistogramBucketLimit is the most buckets a scraped native histogram may keep (<c>native_histogram_bucket_limit</c>,
+    /// 0 = no limit): one with more is reduced to a lower schema, and the scrape fails when that cannot meet the limit.
+    /// </summary>
+    public long NativeHistogramBucketLimit { get; internal init; }
+
+    /// <summary>
+    /// NativeHistogramMinBucketFactor is the smallest growth factor from one bucket to the next (<c>native_histogram_min_bucket_factor</c>,
+    /// 0 = none): finer native histograms are reduced to <see cref="NativeHistogramMaxSchema"/>.
+    /// </summary>
+    public double NativeHistogramMinBucketFactor { get; internal init; }
+
+    /// <summary>The highest schema kept, from <see cref="NativeHistogramMinBucketFactor"/> (8 when it sets no cap).</summary>
+    public int NativeHistogramMaxSchema => NativeHistogram.MaxSchemaForFactor(NativeHistogramMinBucketFactor);
+
     /// <summary>Authorization is the header sent with each scrape, or null for none.</summary>
     public ScrapeAuthorization? Authorization { get; internal init; }
 

@@ -19,6 +19,8 @@ public sealed partial class Scraper
         var relabel = job.MetricRelabelConfigs;
         var explicitlyEmpty = document.ExplicitlyEmptyLabels;
         var checkLabels = job.LabelLimit > 0 || job.LabelNameLengthLimit > 0 || job.LabelValueLengthLimit > 0;
+        var limitHistograms = job.NativeHistogramBucketLimit > 0 || job.NativeHistogramMaxSchema < NativeHistogram.MaxExponentialSchema;
+        var bucketLimitHit = false;
         for (var i = 0; i < parsed.Count; i++)
         {
             var sample = parsed[i];
@@ -37,6 +39,19 @@ public sealed partial class Scraper
             if (job.NameValidation == NameValidationScheme.Legacy && LegacyNameError(labels) is { } nameError)
                 return new SampleOutcome([], [], 0, 0, nameError);
 
+            // As Prometheus' bucket-limit appender: a histogram that cannot be brought under the limit is not stored and
+            // fails the scrape once the body is read (a sample or label limit error found later takes precedence).
+            var histogram = sample.Histogram;
+            if (histogram is not null && limitHistograms)
+            {
+                histogram = LimitHistogram(histogram, job);
+                if (histogram is null)
+                {
+                    bucketLimitHit = true;
+                    continue;
+                }
+            }
+
             // Label mutation can make two body series identical; keep the first, as for body duplicates.
             if (!series.Add(labels)) continue;
             // As Prometheus' limitAppender: one sample over sample_limit fails the whole scrape.
@@ -44,8 +59,9 @@ public sealed partial class Scraper
                 return new SampleOutcome([], [], 0, 0, "sample limit exceeded");
 
             var timestamp = job.HonorTimestamps && sample.TimestampMs is { } exposed ? exposed : scrapeMs;
-            samples.Add(sample with { Labels = labels, TimestampMs = timestamp });
+            samples.Add(sample with { Labels = labels, TimestampMs = timestamp, Histogram = histogram });
         }
+        if (bucketLimitHit) return new SampleOutcome([], [], 0, 0, BucketLimitExceeded);
         // Body duplicates were dropped by the parser; they still count as scraped samples.
         var scraped = parsed.Count + document.DuplicateSeries.Count;
         return new SampleOutcome(samples, series, scraped, samples.Count, null);
