@@ -62,6 +62,10 @@ public sealed record StorageConnection
     /// <exception cref="InvalidOperationException">The connection string is malformed.</exception>
     public Azure.Storage.Blobs.BlobServiceClient CreateBlobServiceClient() => SnapshotStore.CreateClients(this).Blobs;
 
+    /// <summary>CreateTableServiceClient builds a client of this account's Table service, as <see cref="CreateBlobServiceClient"/> does.</summary>
+    /// <exception cref="InvalidOperationException">The connection string is malformed.</exception>
+    public Azure.Data.Tables.TableServiceClient CreateTableServiceClient() => SnapshotStore.CreateClients(this).Tables;
+
     /// <summary>Hides the connection string: it holds the account key.</summary>
     public override string ToString() =>
         ConnectionString is not null ? "StorageConnection { connection string }" : $"StorageConnection {{ {TableServiceUri}, {BlobServiceUri} }}";
