@@ -87,7 +87,9 @@ internal static class CostSimulation
             notes.Add($"{first.Result.TargetsFailed} of {first.Result.TargetsScraped} targets failed to scrape in the first run (first: {first.Result.ScrapeErrors[0]}): a down target stores a small snapshot, so the estimate is low for them");
         await FederateAsync(services, reloader, metrics, scenario.Match, cancellationToken).ConfigureAwait(false); // fills the cache
 
-        var events = Events(schedule, second, window, scenario);
+        // Measure from the first tick after the first run ended (a slow first run delays the targets it stored last).
+        var from = schedule.GetNextOccurrence(clock.GetUtcNow()) ?? throw new ConfigException($"setting ScrapeSchedule: \"{schedule}\" stops firing");
+        var events = Events(schedule, from, window, scenario);
         var runStorage = new Dictionary<string, double>(StringComparer.Ordinal);
         var federateStorage = new Dictionary<string, double>(StringComparer.Ordinal);
         var runSeconds = new List<double>();
