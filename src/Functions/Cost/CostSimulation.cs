@@ -108,6 +108,12 @@ internal static class CostSimulation
                 into[key] = into.GetValueOrDefault(key) + value;
             }
         }
+        var tick = (second - start).TotalSeconds;
+        if (runSeconds.Count > 0 && runSeconds.Max() > tick)
+        {
+            notes.Add($"a run took {runSeconds.Max():0.#} s, longer than the {tick:0.#} s between ticks: later ticks started late and found more targets due " +
+                      "than when runs finish in time (a loaded machine, slow targets or storage); the counts are what this app did here");
+        }
         var end = CounterReading.Take(metrics);
         return new CostMeasurement
         {
@@ -182,7 +188,7 @@ internal static class CostSimulation
         var result = await runner.RunAsync("cost model", cancellationToken).ConfigureAwait(false);
         var seconds = Stopwatch.GetElapsedTime(started).TotalSeconds;
         if (result.StorageErrors.Count > 0) throw new SnapshotStoreException("storage failed during a measured run: " + result.StorageErrors[0]);
-        if (result.Interruption is not null) throw new SnapshotStoreException($"a measured run {result.Interruption}: the measurement would be incomplete");
+        if (result.Interruption is not null) throw new SnapshotStoreException($"a measured run {result.Interruption}: the measurement would be incomplete (the app would not scrape every due target either; Federation__ScrapeRunBudget gives runs more time)");
         return (result, seconds);
     }
 
