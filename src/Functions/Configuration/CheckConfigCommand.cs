@@ -12,6 +12,7 @@ namespace FedFunctions.Functions.Configuration;
 /// are valid, 1 when one is not, 2 on a usage error. <c>--targets</c> also prints each job's targets after
 /// relabeling, with their URL and labels, and the targets <c>relabel_configs</c> dropped: it runs discovery once
 /// (static, file and HTTP service discovery) exactly as a scrape run does, and prints each discovery problem.
+/// <c>--cost</c> measures what one configuration costs a month instead (<see cref="Cost.CostCommand"/>).
 /// </summary>
 internal static class CheckConfigCommand
 {
