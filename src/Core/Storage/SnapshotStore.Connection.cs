@@ -33,7 +33,7 @@ public sealed partial class SnapshotStore
         {
             try
             {
-                return (new TableServiceClient(text, TableOptions()), new BlobServiceClient(text, BlobOptions()));
+                return (new TableServiceClient(text, TableOptions(connection.RequestObserver)), new BlobServiceClient(text, BlobOptions(connection.RequestObserver)));
             }
             catch (Exception ex) when (ex is FormatException or ArgumentException or InvalidOperationException)
             {
@@ -43,23 +43,25 @@ public sealed partial class SnapshotStore
         }
 
         var credential = new DefaultAzureCredential(new DefaultAzureCredentialOptions { ManagedIdentityClientId = connection.ClientId });
-        return (new TableServiceClient(connection.TableServiceUri!, credential, TableOptions()),
-                new BlobServiceClient(connection.BlobServiceUri!, credential, BlobOptions()));
+        return (new TableServiceClient(connection.TableServiceUri!, credential, TableOptions(connection.RequestObserver)),
+                new BlobServiceClient(connection.BlobServiceUri!, credential, BlobOptions(connection.RequestObserver)));
     }
 
-    /// <summary>TableOptions are the Table client options: two quick retries and a 5 s network timeout.</summary>
-    internal static TableClientOptions TableOptions()
+    /// <summary>TableOptions are the Table client options: two quick retries, a 5 s network timeout, and each request reported to <paramref name="observer"/>.</summary>
+    internal static TableClientOptions TableOptions(IStorageRequestObserver? observer = null)
     {
         var options = new TableClientOptions();
         ConfigureRetry(options.Retry);
+        StorageRequestPolicy.AddTo(options, StorageService.Table, observer);
         return options;
     }
 
-    /// <summary>BlobOptions are the Blob client options: two quick retries and a 5 s network timeout.</summary>
-    internal static BlobClientOptions BlobOptions()
+    /// <summary>BlobOptions are the Blob client options: two quick retries, a 5 s network timeout, and each request reported to <paramref name="observer"/>.</summary>
+    internal static BlobClientOptions BlobOptions(IStorageRequestObserver? observer = null)
     {
         var options = new BlobClientOptions();
         ConfigureRetry(options.Retry);
+        StorageRequestPolicy.AddTo(options, StorageService.Blob, observer);
         return options;
     }
 

@@ -27,6 +27,19 @@ public sealed record StorageConnection
     /// <summary>ClientId selects a user-assigned managed identity (null: the default credential chain).</summary>
     public string? ClientId { get; private init; }
 
+    /// <summary>
+    /// RequestObserver hears about every request that clients built from this connection send (null: nobody):
+    /// the app counts them as billed storage transactions.
+    /// </summary>
+    public IStorageRequestObserver? RequestObserver { get; private init; }
+
+    /// <summary>WithRequestObserver is this connection with clients that report each request to <paramref name="observer"/>.</summary>
+    public StorageConnection WithRequestObserver(IStorageRequestObserver observer)
+    {
+        ArgumentNullException.ThrowIfNull(observer);
+        return this with { RequestObserver = observer };
+    }
+
     /// <summary>FromConnectionString connects with <paramref name="connectionString"/>.</summary>
     public static StorageConnection FromConnectionString(string connectionString)
     {
@@ -48,6 +61,10 @@ public sealed record StorageConnection
     /// </summary>
     /// <exception cref="InvalidOperationException">The connection string is malformed.</exception>
     public Azure.Storage.Blobs.BlobServiceClient CreateBlobServiceClient() => SnapshotStore.CreateClients(this).Blobs;
+
+    /// <summary>CreateTableServiceClient builds a client of this account's Table service, as <see cref="CreateBlobServiceClient"/> does.</summary>
+    /// <exception cref="InvalidOperationException">The connection string is malformed.</exception>
+    public Azure.Data.Tables.TableServiceClient CreateTableServiceClient() => SnapshotStore.CreateClients(this).Tables;
 
     /// <summary>Hides the connection string: it holds the account key.</summary>
     public override string ToString() =>

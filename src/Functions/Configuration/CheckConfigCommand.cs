@@ -12,6 +12,7 @@ namespace FedFunctions.Functions.Configuration;
 /// are valid, 1 when one is not, 2 on a usage error. <c>--targets</c> also prints each job's targets after
 /// relabeling, with their URL and labels, and the targets <c>relabel_configs</c> dropped: it runs discovery once
 /// (static, file and HTTP service discovery) exactly as a scrape run does, and prints each discovery problem.
+/// <c>--cost</c> measures what one configuration costs a month instead (<see cref="Cost.CostCommand"/>).
 /// </summary>
 internal static class CheckConfigCommand
 {
@@ -20,11 +21,25 @@ internal static class CheckConfigCommand
 
     private const string Usage = "usage: check-config [--targets] FILE...\n" +
                                  "  validates fed-functions scrape configurations (Prometheus' prometheus.yml format)\n" +
-                                 "  --targets  also print each job's targets after relabeling, and the dropped ones";
+                                 "  --targets  also print each job's targets after relabeling, and the dropped ones\n" +
+                                 "  --cost     measure what the configuration costs a month instead (check-config --cost --help)";
 
-    /// <summary>Runs the command with the arguments after its name; returns the exit code.</summary>
-    public static int Run(IReadOnlyList<string> args, TextWriter output, TextWriter error)
+    /// <summary>
+    /// Runs the command with the arguments after its name; returns the exit code. With <c>--cost</c> it is
+    /// <see cref="Cost.CostCommand"/>, which reads the app's settings (<paramref name="settings"/>; null: the environment).
+    /// </summary>
+    public static int Run(IReadOnlyList<string> args, TextWriter output, TextWriter error, Microsoft.Extensions.Configuration.IConfiguration? settings = null)
     {
+        if (args.Contains(Cost.CostCommand.Option))
+        {
+            var rest = args.Where(a => a != Cost.CostCommand.Option).ToList();
+            if (rest.Contains("-h") || rest.Contains("--help"))
+            {
+                output.WriteLine(Cost.CostCommand.Usage);
+                return 0;
+            }
+            return Cost.CostCommand.Run(rest, output, error, settings);
+        }
         var files = new List<string>();
         var targets = false;
         foreach (var arg in args)

@@ -33,9 +33,12 @@ internal static class FederationServices
         services.AddFederationSettings(configuration);
         // A stopping host gives a scrape run its grace period and in-flight requests time to complete.
         services.Configure<HostOptions>(o => o.ShutdownTimeout = ShutdownTimeout);
+        // Every storage client (snapshot store, configuration blob) counts its requests: the cost model prices them.
+        services.AddSingleton(sp => sp.GetRequiredService<IOptions<StorageOptions>>().Value.Connection
+            .WithRequestObserver(sp.GetRequiredService<StorageRequestMonitor>()));
         services.AddSingleton(sp => ConfigSource.Create(
             Settings(sp).ConfigPath,
-            sp.GetRequiredService<IOptions<StorageOptions>>().Value.Connection,
+            sp.GetRequiredService<StorageConnection>(),
             Settings(sp).ConfigDirectory is { Length: > 0 } directory ? directory : sp.GetRequiredService<IHostEnvironment>().ContentRootPath));
         // The configuration in force can change at any scrape run (ConfigReloader): whoever needs it asks for the current one.
         services.AddSingleton(sp => new ConfigReloader(
@@ -44,8 +47,9 @@ internal static class FederationServices
                 config,
                 new ScrapeCycle(
                     config, sp.GetRequiredService<Scraper>(), sp.GetRequiredService<SnapshotStore>(),
-                    observer: sp.GetRequiredService<ScrapeMonitor>(), discovery: sp.GetRequiredService<TargetDiscovery>()),
-                new FederationService(sp.GetRequiredService<SnapshotCache>(), config, Settings(sp).LookbackDeltaTime)),
+                    observer: sp.GetRequiredService<ScrapeMonitor>(), timeProvider: sp.GetRequiredService<TimeProvider>(),
+                    discovery: sp.GetRequiredService<TargetDiscovery>()),
+                new FederationService(sp.GetRequiredService<SnapshotCache>(), config, Settings(sp).LookbackDeltaTime, sp.GetRequiredService<TimeProvider>())),
             sp.GetRequiredService<AppMetrics>(),
             sp.GetRequiredService<TimeProvider>(),
             sp.GetRequiredService<ILogger<ConfigReloader>>()));
@@ -55,15 +59,16 @@ internal static class FederationServices
         services.AddMetrics();
         services.AddSingleton<AppMetrics>();
         services.AddSingleton<StorageMonitor>();
+        services.AddSingleton<StorageRequestMonitor>();
         services.AddSingleton<ScrapeMonitor>();
         services.AddSingleton<DiscoveryMonitor>();
         // Discovery state (last good SD groups) lives beside the cycle, so a cycle for a reloaded config can reuse it.
         services.AddSingleton(sp => new TargetDiscovery(sp.GetRequiredService<DiscoveryMonitor>(), sp.GetRequiredService<TimeProvider>()));
         services.AddSingleton(sp => SnapshotStore.Create(
-            sp.GetRequiredService<IOptions<StorageOptions>>().Value.Connection,
+            sp.GetRequiredService<StorageConnection>(),
             Settings(sp).StoreOptions,
             observer: sp.GetRequiredService<StorageMonitor>()));
-        services.AddSingleton(sp => new Scraper(Scraper.CreateHttpClient(), new ScraperOptions { MaxConcurrency = Settings(sp).MaxConcurrency }));
+        services.AddSingleton(sp => new Scraper(Scraper.CreateHttpClient(), new ScraperOptions { MaxConcurrency = Settings(sp).MaxConcurrency, TimeProvider = sp.GetRequiredService<TimeProvider>() }));
         services.AddTransient(sp => sp.GetRequiredService<ConfigReloader>().Current.Cycle);
         services.AddSingleton<ScrapeRunner>();
         services.AddSingleton(sp =>

@@ -1,6 +1,7 @@
 using System.Buffers;
 using System.Diagnostics.Metrics;
 using FedFunctions.Core.Exposition;
+using FedFunctions.Core.Model;
 
 namespace FedFunctions.Functions.Monitoring;
 
@@ -36,6 +37,9 @@ public sealed class AppMetrics : IDisposable
     internal readonly Gauge ConfigLastReloadSuccessful;
     internal readonly Gauge ConfigLastReloadSuccessTimestamp;
     internal readonly Counter ConfigReloads;
+    internal readonly Counter StorageOperations;
+    internal readonly Counter StorageBytesWritten;
+    internal readonly Counter StorageBytesRead;
 
     /// <summary>Creates the instruments on a meter from <paramref name="meters"/> (one per app, disposed with it).</summary>
     public AppMetrics(IMeterFactory meters)
@@ -62,6 +66,9 @@ public sealed class AppMetrics : IDisposable
         ConfigLastReloadSuccessful = new(_meter, "fedfunctions_config_last_reload_successful", "Whether the last configuration reload attempt was successful.");
         ConfigLastReloadSuccessTimestamp = new(_meter, "fedfunctions_config_last_reload_success_timestamp_seconds", "Timestamp of the last successful configuration reload.");
         ConfigReloads = new(_meter, "fedfunctions_config_reloads_total", "Configuration checks that found a change or failed, by outcome (success, invalid, unreadable).", "outcome");
+        StorageOperations = new(_meter, StorageOperationsName, "Storage REST requests sent (retries included: each is a billed transaction), by service and operation.", "service", "operation");
+        StorageBytesWritten = new(_meter, "fedfunctions_storage_bytes_written_total", "Request body bytes sent to storage, by service.", "service");
+        StorageBytesRead = new(_meter, "fedfunctions_storage_bytes_read_total", "Response body bytes (Content-Length) received from storage, by service.", "service");
     }
 
     /// <summary>
@@ -70,6 +77,12 @@ public sealed class AppMetrics : IDisposable
     /// </summary>
     internal void ObserveCachedSnapshots(Func<int> count) =>
         _meter.CreateObservableGauge("fedfunctions_snapshot_cache_targets", count, unit: null, description: "Target snapshots held decoded in this instance's cache.");
+
+    /// <summary>StorageOperationsName is the counter of storage requests, which the cost model reads.</summary>
+    public const string StorageOperationsName = "fedfunctions_storage_operations_total";
+
+    /// <summary>Collect returns every metric as it would be written on <c>/metrics</c>, for the cost model to read.</summary>
+    internal List<MetricFamily> Collect() => _collector.Collect();
 
     /// <summary>Writes every metric in text format 0.0.4.</summary>
     public void WriteTo(IBufferWriter<byte> output) =>

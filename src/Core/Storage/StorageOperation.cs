@@ -1,0 +1,114 @@
+using Azure.Core;
+
+namespace FedFunctions.Core.Storage;
+
+/// <summary>
+/// StorageOperation names what one storage REST request does, from its method, path, query and conditional
+/// headers alone (no SDK internals), as the label <c>operation</c> of the app's storage counters. The names are a
+/// small fixed set; the cost model prices each by its billing class.
+/// </summary>
+public static class StorageOperation
+{
+    /// <summary>A page of a Table query (GET <c>table()</c>): each page, continuation included, is one request.</summary>
+    public const string Query = "query";
+
+    /// <summary>A point read of one entity (GET <c>table(PartitionKey=..,RowKey=..)</c>), or Get Blob without conditions.</summary>
+    public const string Get = "get";
+
+    /// <summary>Insert Entity (POST <c>table</c>).</summary>
+    public const string Insert = "insert";
+
+    /// <summary>Update Entity: PUT or MERGE with <c>If-Match</c> (a conditional replace).</summary>
+    public const string Update = "update";
+
+    /// <summary>Insert Or Replace / Insert Or Merge: PUT or MERGE without <c>If-Match</c>.</summary>
+    public const string Upsert = "upsert";
+
+    /// <summary>Delete Entity, or Delete Blob.</summary>
+    public const string Delete = "delete";
+
+    /// <summary>An entity group transaction (POST <c>$batch</c>): one request however many entities it holds.</summary>
+    public const string Batch = "batch";
+
+    /// <summary>Create Table (POST <c>Tables</c>).</summary>
+    public const string CreateTable = "create_table";
+
+    /// <summary>Get Blob with <c>If-None-Match</c> or <c>If-Modified-Since</c> (answered 304 while unchanged).</summary>
+    public const string ConditionalGet = "conditional_get";
+
+    /// <summary>Get Blob Properties (HEAD).</summary>
+    public const string Head = "head";
+
+    /// <summary>Put Blob, Put Block or Put Block List: a write of blob content.</summary>
+    public const string Put = "put";
+
+    /// <summary>List Blobs: each page is one request.</summary>
+    public const string List = "list";
+
+    /// <summary>Create Container.</summary>
+    public const string CreateContainer = "create_container";
+
+    /// <summary>Anything else (service or container properties, table deletion, metadata).</summary>
+    public const string Other = "other";
+
+    /// <summary>Classify names the operation of <paramref name="request"/> to <paramref name="service"/>.</summary>
+    public static string Classify(StorageService service, Request request)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        return service == StorageService.Table
+            ? ClassifyTable(request.Method.Method, LastSegment(request.Uri.Path), request.Headers.Contains("If-Match"))
+            : ClassifyBlob(request.Method.Method, request.Uri.Query, request.Headers.Contains("If-None-Match") || request.Headers.Contains("If-Modified-Since"));
+    }
+
+    // Table paths end in "Tables", "Tables('name')", "$batch", "name", "name()" or "name(PartitionKey='..',RowKey='..')".
+    private static string ClassifyTable(string method, string segment, bool ifMatch)
+    {
+        if (segment == "$batch") return method == "POST" ? Batch : Other;
+        if (segment.Equals("Tables", StringComparison.OrdinalIgnoreCase)) return method == "POST" ? CreateTable : Other;
+        var paren = segment.IndexOf('(', StringComparison.Ordinal);
+        if (paren < 0) return method == "POST" ? Insert : Other;
+        if (segment.StartsWith("Tables(", StringComparison.OrdinalIgnoreCase)) return Other;
+        var keyed = segment.Length > paren + 2; // "name()" is the whole table, "name(PartitionKey=...)" one entity
+        return method switch
+        {
+            "GET" => keyed ? Get : Query,
+            "PUT" or "MERGE" or "PATCH" when keyed => ifMatch ? Update : Upsert,
+            "DELETE" when keyed => Delete,
+            _ => Other,
+        };
+    }
+
+    private static string ClassifyBlob(string method, string query, bool conditional)
+    {
+        var container = HasParameter(query, "restype", "container");
+        if (HasParameter(query, "comp", "list")) return method == "GET" ? List : Other;
+        if (container) return method == "PUT" ? CreateContainer : Other;
+        var comp = HasParameter(query, "comp", "block") || HasParameter(query, "comp", "blocklist");
+        return method switch
+        {
+            "GET" => conditional ? ConditionalGet : Get,
+            "HEAD" => Head,
+            "PUT" when comp || !query.Contains("comp=", StringComparison.Ordinal) => Put,
+            "DELETE" => Delete,
+            _ => Other,
+        };
+    }
+
+    private static string LastSegment(string path)
+    {
+        var trimmed = path.TrimEnd('/');
+        var segment = trimmed[(trimmed.LastIndexOf('/') + 1)..];
+        return segment.Contains('%', StringComparison.Ordinal) ? Uri.UnescapeDataString(segment) : segment;
+    }
+
+    private static bool HasParameter(string query, string name, string value)
+    {
+        foreach (var part in query.TrimStart('?').Split('&'))
+        {
+            var equals = part.IndexOf('=', StringComparison.Ordinal);
+            if (equals > 0 && part[..equals] == name && string.Equals(Uri.UnescapeDataString(part[(equals + 1)..]), value, StringComparison.OrdinalIgnoreCase))
+                return true;
+        }
+        return false;
+    }
+}

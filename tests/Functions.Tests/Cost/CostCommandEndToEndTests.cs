@@ -1,0 +1,155 @@
+using System.Globalization;
+using System.Text.Json;
+using System.Text.RegularExpressions;
+using Azure.Storage.Blobs;
+using FedFunctions.Functions.Configuration;
+using FedFunctions.TestSupport;
+using Microsoft.Extensions.Configuration;
+
+namespace FedFunctions.Functions.Tests.Cost;
+
+/// <summary>
+/// <c>check-config --cost</c> predicts the storage requests of each scrape run and each <c>/federate</c> read of a
+/// configuration; a running app on the same configuration (read from a blob, three loopback targets due at every
+/// run) counts exactly those on <c>/metrics</c>. Azurite and the targets are this class's own.
+/// </summary>
+[Collection(CostCollection.Name)]
+public sealed partial class CostCommandEndToEndTests : IAsyncLifetime
+{
+    private AzuriteServer _azurite = null!;
+    private TargetServer _targets = null!;
+    private string _configUrl = "";
+
+    public async Task InitializeAsync()
+    {
+        _azurite = await AzuriteServer.StartAsync();
+        _targets = await TargetServer.StartAsync(endpoints: 3);
+        _targets.Serve("/metrics", new TargetResponse(RepoPaths.Fixture("node_exporter-1.5.0.txt"), Gzip: true));
+        var config = $$"""
+            scrape_configs:
+              - job_name: node
+                scrape_interval: 1s
+                scrape_timeout: 1s
+                static_configs:
+                  - targets: [{{string.Join(", ", _targets.HostPorts.Select(h => $"'{h}'"))}}]
+            """;
+        var container = new BlobServiceClient(_azurite.ConnectionString).GetBlobContainerClient("config");
+        await container.CreateIfNotExistsAsync();
+        var blob = container.GetBlobClient("prometheus.yml");
+        await blob.UploadAsync(BinaryData.FromString(config), overwrite: true);
+        _configUrl = blob.Uri.AbsoluteUri;
+    }
+
+    public async Task DisposeAsync()
+    {
+        await _targets.DisposeAsync();
+        await _azurite.DisposeAsync();
+    }
+
+    [Fact]
+    public async Task TheRequestsARunningAppCountsPerRunAndPerReadAreThoseTheCommandPredicts()
+    {
+        // The command: a run every second, every target due at each (1s interval), one federator reading every second.
+        var settings = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["FederationStorage"] = _azurite.ConnectionString,
+            ["ScrapeSchedule"] = "* * * * * *",
+            // A second's run budget is tight for a first run on a busy machine; the app in this test has minutes.
+            ["Federation:ScrapeRunBudget"] = "30s",
+        }).Build();
+        using var output = new StringWriter();
+        using var error = new StringWriter();
+        var exit = CheckConfigCommand.Run(["--cost", "--json", "--window", "3s", "--federate-interval", "1s", _configUrl], output, error, settings);
+        Assert.True(exit == 0, $"exit {exit}: {error}");
+        using var prediction = JsonDocument.Parse(output.ToString());
+        var root = prediction.RootElement;
+        Assert.Equal(3, root.GetProperty("runs").GetInt32());
+        Assert.Equal(3, root.GetProperty("federate_reads").GetInt32());
+        Assert.Equal(3, root.GetProperty("timer_executions").GetDouble());
+        var perRun = Counts(root.GetProperty("storage_per_run"));
+        var perRead = Counts(root.GetProperty("storage_per_federate_read"));
+        // What the prediction must hold for this config: each target written once per run, the config blob checked once.
+        Assert.Equal(3, perRun.GetValueOrDefault("table/update"));
+        Assert.Equal(1, perRun.GetValueOrDefault("blob/conditional_get"));
+        Assert.True(perRead.GetValueOrDefault("table/query") >= 1, "a read lists the stored versions");
+        Assert.DoesNotContain(Tables(), t => t.StartsWith("fedcost", StringComparison.Ordinal)); // the scratch table is gone
+
+        // The app: same config blob and account, its own table; runs triggered one second slot apart.
+        await using var app = await AppHost.StartAsync("", _azurite.ConnectionString, new Dictionary<string, string>
+        {
+            ["Federation__ConfigPath"] = _configUrl,
+            ["Federation__SnapshotTable"] = "costapp",
+            ["Federation__SnapshotContainer"] = "costapp",
+        });
+        await RunInNextSlotAsync(app); // the first run stores every target: not the steady state
+        await app.FederateTextAsync("{job=~\".+\"}");
+
+        var before = await ReadCountersAsync(app);
+        const int runs = 3;
+        for (var i = 0; i < runs; i++) await RunInNextSlotAsync(app);
+        var afterRuns = await ReadCountersAsync(app);
+        await app.FederateTextAsync("{job=~\".+\"}");
+        var afterRead = await ReadCountersAsync(app);
+
+        Assert.Equal(runs, Delta(before, afterRuns, "fedfunctions_scrape_cycles_total").Values.Sum());
+        var countedPerRun = Delta(before, afterRuns, "fedfunctions_storage_operations_total").ToDictionary(kv => kv.Key, kv => kv.Value / runs);
+        Assert.Equal(Sorted(perRun), Sorted(countedPerRun));
+        Assert.Equal(Sorted(perRead), Sorted(Delta(afterRuns, afterRead, "fedfunctions_storage_operations_total")));
+    }
+
+    /// <summary>Waits for the next second (a new 1s slot, so every target is due) and runs a cycle.</summary>
+    private static async Task RunInNextSlotAsync(AppHost app)
+    {
+        var now = DateTimeOffset.UtcNow;
+        await Task.Delay(TimeSpan.FromMilliseconds(1000 - now.Millisecond + 150));
+        var (status, body) = await app.TriggerScrapeAsync();
+        Assert.True(status == 200, body);
+    }
+
+    private List<string> Tables() => new Azure.Data.Tables.TableServiceClient(_azurite.ConnectionString).Query().Select(t => t.Name).ToList();
+
+    private static Dictionary<string, double> Counts(JsonElement element) =>
+        element.EnumerateObject().ToDictionary(p => p.Name, p => p.Value.GetDouble());
+
+    private static List<KeyValuePair<string, double>> Sorted(Dictionary<string, double> counts) =>
+        counts.Where(kv => kv.Value != 0).OrderBy(kv => kv.Key, StringComparer.Ordinal).ToList();
+
+    /// <summary>ReadCountersAsync reads /metrics: each sample's value by its full series text.</summary>
+    private static async Task<Dictionary<string, double>> ReadCountersAsync(AppHost app)
+    {
+        var text = await app.Http.GetStringAsync("/metrics");
+        var values = new Dictionary<string, double>(StringComparer.Ordinal);
+        foreach (var line in text.Split('\n'))
+        {
+            if (line.Length == 0 || line[0] == '#') continue;
+            var space = line.LastIndexOf(' ');
+            values[line[..space]] = double.Parse(line[(space + 1)..], CultureInfo.InvariantCulture);
+        }
+        return values;
+    }
+
+    /// <summary>Delta is what each series of <paramref name="name"/> grew by, keyed "service/operation" (or the series text when it has no such labels).</summary>
+    private static Dictionary<string, double> Delta(Dictionary<string, double> before, Dictionary<string, double> after, string name)
+    {
+        var grown = new Dictionary<string, double>(StringComparer.Ordinal);
+        foreach (var (series, value) in after)
+        {
+            if (series != name && !series.StartsWith(name + "{", StringComparison.Ordinal)) continue;
+            var delta = value - before.GetValueOrDefault(series);
+            if (delta == 0) continue;
+            var match = ServiceOperation().Match(series);
+            var key = match.Success ? $"{match.Groups["service"].Value}/{match.Groups["operation"].Value}" : series;
+            grown[key] = grown.GetValueOrDefault(key) + delta;
+        }
+        return grown;
+    }
+
+    [GeneratedRegex("operation=\"(?<operation>[^\"]+)\",service=\"(?<service>[^\"]+)\"")]
+    private static partial Regex ServiceOperation();
+}
+
+[CollectionDefinition(Name)]
+public sealed class CostCollection
+{
+    public const string Name = "Cost";
+}
