@@ -160,19 +160,22 @@ public sealed class ShardQueueClient
         }
     }
 
-    /// <summary>PoisonAsync copies <paramref name="message"/> to the poison queue (created when missing) and deletes it here.</summary>
+    /// <summary>
+    /// PoisonAsync copies a message's <paramref name="body"/> to the poison queue (created when missing; kept there until
+    /// someone looks) and deletes it here with its latest <paramref name="popReceipt"/>.
+    /// </summary>
     /// <exception cref="ShardQueueException">The queue service is unreachable or refused.</exception>
-    public async Task PoisonAsync(QueueMessage message, CancellationToken cancellationToken = default)
+    public async Task PoisonAsync(BinaryData body, string messageId, string popReceipt, CancellationToken cancellationToken = default)
     {
-        ArgumentNullException.ThrowIfNull(message);
+        ArgumentNullException.ThrowIfNull(body);
         if (!_poisonCreated)
         {
             await CallAsync("create", "creating", _poison, () => _poison.CreateIfNotExistsAsync(cancellationToken: cancellationToken), cancellationToken).ConfigureAwait(false);
             _poisonCreated = true;
         }
-        // The body as received (already base64-decoded by the client) goes back out base64-encoded, unchanged.
-        await CallAsync("send", "sending to", _poison, () => _poison.SendMessageAsync(message.Body, visibilityTimeout: null, timeToLive: TimeSpan.FromSeconds(-1), cancellationToken), cancellationToken).ConfigureAwait(false);
-        await DeleteAsync(message.MessageId, message.PopReceipt, cancellationToken).ConfigureAwait(false);
+        // The body as received (base64-decoded by the client) goes out base64-encoded again, unchanged; -1 s: it never expires.
+        await CallAsync("send", "sending to", _poison, () => _poison.SendMessageAsync(body, visibilityTimeout: null, timeToLive: TimeSpan.FromSeconds(-1), cancellationToken), cancellationToken).ConfigureAwait(false);
+        await DeleteAsync(messageId, popReceipt, cancellationToken).ConfigureAwait(false);
     }
 
     private async Task<T> CallAsync<T>(string operation, string verb, QueueClient queue, Func<Task<T>> call, CancellationToken cancellationToken)

@@ -36,6 +36,8 @@ public sealed class AppMetrics : IDisposable
     internal readonly Gauge ConfigLastReloadSuccessful;
     internal readonly Gauge ConfigLastReloadSuccessTimestamp;
     internal readonly Counter ConfigReloads;
+    internal readonly Counter ShardMessages;
+    internal readonly Counter QueueOperations;
 
     /// <summary>Creates the instruments on a meter from <paramref name="meters"/> (one per app, disposed with it).</summary>
     public AppMetrics(IMeterFactory meters)
@@ -62,6 +64,8 @@ public sealed class AppMetrics : IDisposable
         ConfigLastReloadSuccessful = new(_meter, "fedfunctions_config_last_reload_successful", "Whether the last configuration reload attempt was successful.");
         ConfigLastReloadSuccessTimestamp = new(_meter, "fedfunctions_config_last_reload_success_timestamp_seconds", "Timestamp of the last successful configuration reload.");
         ConfigReloads = new(_meter, "fedfunctions_config_reloads_total", "Configuration checks that found a change or failed, by outcome (success, invalid, unreadable).", "outcome");
+        ShardMessages = new(_meter, "fedfunctions_shard_messages_total", "Shard messages by outcome (sent, completed, expired, failed, poisoned).", "outcome");
+        QueueOperations = new(_meter, "fedfunctions_queue_operations_total", "Requests this process sent to the Queue service, by operation (create, send, receive, update, delete).", "operation");
     }
 
     /// <summary>
