@@ -26,7 +26,12 @@ param lookbackDelta string = '5m'
 @maxValue(1024)
 param maxConcurrency int = 32
 
-@description('Upper bound of instances the Flex plan scales out to.')
+@description('Targets per shard message: a scrape run with more due targets sends them to the shard queue, and ScrapeShard instances scrape them (0: every run scrapes inline).')
+@minValue(0)
+@maxValue(10000)
+param shardSize int = 100
+
+@description('Upper bound of instances the Flex plan scales out to (it also caps how fast ScrapeShard drains the queue).')
 @minValue(40)
 @maxValue(1000)
 param maximumInstanceCount int = 40
@@ -51,6 +56,7 @@ param tags object = {}
 var token = uniqueString(subscription().id, resourceGroup().id, baseName)
 var appName = 'func-${baseName}-${token}'
 var snapshotsName = 'fedsnapshots'
+var shardQueueName = 'scrape-shards'
 // Names are computed here and passed to every module (not read back from module outputs), so What-If
 // and the role-assignment guid()s see them when the deployment starts.
 var storageAccountName = take(replace(toLower('st${baseName}${token}'), '-', ''), 24)
@@ -81,6 +87,7 @@ module storage 'modules/storage.bicep' = {
     deploymentContainerName: 'app-package'
     snapshotsName: snapshotsName
     configContainerName: 'config'
+    shardQueueName: shardQueueName
     tags: tags
   }
 }
@@ -111,6 +118,9 @@ module app 'modules/app.bicep' = {
     storageAccountName: storageAccountName
     blobEndpoint: storage.outputs.blobEndpoint
     tableEndpoint: storage.outputs.tableEndpoint
+    queueEndpoint: storage.outputs.queueEndpoint
+    shardQueueName: shardQueueName
+    shardSize: shardSize
     deploymentContainerUrl: storage.outputs.deploymentContainerUrl
     appInsightsName: appInsightsName
     configPath: configPath

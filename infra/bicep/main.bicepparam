@@ -11,6 +11,9 @@ param configPath = 'prometheus.yml'
 
 param lookbackDelta = '5m'
 param maxConcurrency = 32
+
+// A run with more due targets than this sends them to the shard queue for ScrapeShard instances (0: never).
+param shardSize = 100
 param maximumInstanceCount = 40
 param instanceMemoryMB = 2048
 

@@ -47,7 +47,7 @@ public sealed class DeployPackageTests
             Assert.DoesNotContain("System.Private.CoreLib.dll", names);
 
             using (var metadata = JsonDocument.Parse(Read(zip, "functions.metadata")))
-                Assert.Equal(8, metadata.RootElement.GetArrayLength()); // FunctionsMetadataTests names them
+                Assert.Equal(9, metadata.RootElement.GetArrayLength()); // FunctionsMetadataTests names them (ScrapeShard is the ninth)
             Assert.Contains("job_name: deployed", Read(zip, "prometheus.yml"));
             Assert.Contains("\"routePrefix\": \"\"", Read(zip, "host.json"));
         }

@@ -24,7 +24,7 @@ public sealed class FunctionsMetadataTests
     {
         using var json = JsonDocument.Parse(File.ReadAllText(Path.Combine(Output, "functions.metadata")));
         var functions = json.RootElement.EnumerateArray().ToList();
-        Assert.Equal(["Federate", "Healthy", "Metrics", "Ready", "Reload", "ScrapeTimer", "Targets", "TargetsApi"], functions.Select(f => f.GetProperty("name").GetString()).Order(StringComparer.Ordinal));
+        Assert.Equal(["Federate", "Healthy", "Metrics", "Ready", "Reload", "ScrapeShard", "ScrapeTimer", "Targets", "TargetsApi"], functions.Select(f => f.GetProperty("name").GetString()).Order(StringComparer.Ordinal));
         Assert.All(functions, f =>
         {
             Assert.Equal("dotnet-isolated", f.GetProperty("language").GetString());
@@ -42,6 +42,31 @@ public sealed class FunctionsMetadataTests
         Assert.True(trigger.GetProperty("useMonitor").GetBoolean());
         // runOnStartup would scrape on every cold start and scale-out: it must stay off (absent = false).
         Assert.False(trigger.TryGetProperty("runOnStartup", out var onStartup) && onStartup.GetBoolean());
+    }
+
+    [Fact]
+    public void ScrapeShardIsAQueueTriggerOnTheShardQueueSettingWithTheStorageConnection()
+    {
+        var trigger = Trigger("ScrapeShard");
+        Assert.Equal("queueTrigger", trigger.GetProperty("type").GetString());
+        Assert.Equal("In", trigger.GetProperty("direction").GetString());
+        Assert.Equal("%Federation:ShardQueue%", trigger.GetProperty("queueName").GetString());
+        Assert.Equal("FederationStorage", trigger.GetProperty("connection").GetString());
+    }
+
+    [Fact]
+    public void HostJsonQueueOptionsMatchTheLocalConsumerDefaults()
+    {
+        using var json = JsonDocument.Parse(File.ReadAllText(Path.Combine(Output, "host.json")));
+        var queues = json.RootElement.GetProperty("extensions").GetProperty("queues");
+        var defaults = new Settings.FederationOptions();
+        // The trigger decodes base64, which is what the sender writes.
+        Assert.Equal("base64", queues.GetProperty("messageEncoding").GetString());
+        Assert.Equal(defaults.QueueMaxDequeueCount, queues.GetProperty("maxDequeueCount").GetInt32());
+        Assert.Equal(TimeSpan.Parse(queues.GetProperty("visibilityTimeout").GetString()!, System.Globalization.CultureInfo.InvariantCulture), defaults.QueueRetryDelayTime);
+        Assert.Equal(TimeSpan.Parse(queues.GetProperty("maxPollingInterval").GetString()!, System.Globalization.CultureInfo.InvariantCulture), defaults.QueuePollingIntervalTime);
+        Assert.InRange(queues.GetProperty("batchSize").GetInt32(), 1, 32);
+        Assert.True(queues.TryGetProperty("newBatchThreshold", out _));
     }
 
     [Theory]

@@ -42,7 +42,9 @@ public sealed partial class SettingsDocumentationTests
         string[] expected =
             ["Federation__CacheRefresh", "Federation__ConfigDirectory", "Federation__ConfigPath", "Federation__LookbackDelta", "Federation__MaxConcurrency", "Federation__ScrapeRunBudget",
              "Federation__SnapshotContainer", "Federation__SnapshotTable", "Federation__StorageBudget", "FederationStorage", "FederationStorage__BlobServiceUri",
-             "FederationStorage__ClientId", "FederationStorage__TableServiceUri", "ScrapeSchedule"];
+             "FederationStorage__ClientId", "FederationStorage__TableServiceUri", "ScrapeSchedule",
+             "FederationStorage__QueueServiceUri", "Federation__ShardSize", "Federation__ShardQueue", "Federation__QueueWorkers", "Federation__QueueVisibilityTimeout",
+             "Federation__QueueRetryDelay", "Federation__QueueMaxDequeueCount", "Federation__QueuePollingInterval", "Federation__LocalScheduler"];
         Assert.Equal(expected.Order(StringComparer.Ordinal), Settings().Keys.Order(StringComparer.Ordinal));
     }
 

@@ -61,6 +61,10 @@ public sealed class MainBicepTests(MainTemplateFixture fixture) : IClassFixture<
         "FederationStorage__tableServiceUri",
         "FederationStorage__blobServiceUri",
         "FederationStorage__clientId",
+        "FederationStorage__queueServiceUri",
+        "FederationStorage__credential",
+        "Federation__ShardQueue",
+        "Federation__ShardSize",
         "Federation__ConfigPath",
         "Federation__LookbackDelta",
         "Federation__MaxConcurrency",
@@ -103,6 +107,10 @@ public sealed class MainBicepTests(MainTemplateFixture fixture) : IClassFixture<
     [InlineData("FederationStorage__blobServiceUri", "[parameters('blobEndpoint')]")]
     [InlineData("FederationStorage__clientId", "[parameters('identityClientId')]")]
     [InlineData("AzureWebJobsStorage__clientId", "[parameters('identityClientId')]")]
+    [InlineData("FederationStorage__queueServiceUri", "[parameters('queueEndpoint')]")]
+    [InlineData("FederationStorage__credential", "managedidentity")]
+    [InlineData("Federation__ShardQueue", "[parameters('shardQueueName')]")]
+    [InlineData("Federation__ShardSize", "[string(parameters('shardSize'))]")]
     public void AppSettings_HaveTheExpectedValues(string name, string expected)
     {
         Assert.Equal(expected, Template.AppSettings()[name]);
@@ -162,6 +170,31 @@ public sealed class MainBicepTests(MainTemplateFixture fixture) : IClassFixture<
         // The scrape configuration may live there (Federation__ConfigPath as a blob URL).
         Assert.Contains(containers, n => n!.Contains("parameters('configContainerName')", StringComparison.Ordinal));
         Assert.Contains(containers, n => n!.Contains("parameters('deploymentContainerName')", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void Storage_HasTheShardQueueAndItsPoisonQueue_NamedAsTheAppSettingSays()
+    {
+        Assert.Equal("scrape-shards", (string?)Template.Root["variables"]?["shardQueueName"]);
+        var queues = Template.OfType("Microsoft.Storage/storageAccounts/queueServices/queues").Select(q => (string?)q.Node["name"]).ToList();
+        Assert.Equal(2, queues.Count);
+        Assert.Contains(queues, n => n!.EndsWith("parameters('shardQueueName'))]", StringComparison.Ordinal) && !n.Contains("-poison", StringComparison.Ordinal));
+        Assert.Contains(queues, n => n!.Contains("parameters('shardQueueName')", StringComparison.Ordinal) && n.Contains("-poison", StringComparison.Ordinal));
+        // The app's default queue name is the one the Bicep creates.
+        var appDefaults = File.ReadAllText(Path.Combine(InfraTestPaths.RepoRoot, "src", "Functions", "Settings", "FederationOptions.cs"));
+        Assert.Contains("public string ShardQueue { get; set; } = \"scrape-shards\";", appDefaults, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("shardSize", 100)]
+    [InlineData("maximumInstanceCount", 40)]
+    [InlineData("instanceMemoryMB", 2048)]
+    public void Parameters_ExposeScalingWithDefaults(string name, int expected)
+    {
+        Assert.Equal(expected, (int?)Template.Root["parameters"]?[name]?["defaultValue"]);
+        var site = Template.OnlyOfType("Microsoft.Web/sites");
+        var scale = site.Properties["functionAppConfig"]?["scaleAndConcurrency"];
+        if (name != "shardSize") Assert.Equal($"[parameters('{name}')]", (string?)scale?[name]);
     }
 
     [Theory]

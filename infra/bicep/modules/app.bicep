@@ -27,6 +27,15 @@ param blobEndpoint string
 @description('Table service endpoint of the storage account.')
 param tableEndpoint string
 
+@description('Queue service endpoint of the storage account (shard queue).')
+param queueEndpoint string
+
+@description('Queue of shard messages that ScrapeShard reads.')
+param shardQueueName string
+
+@description('Targets per shard message; a run with more due targets fans out over the queue (0: never).')
+param shardSize int
+
 @description('URL of the blob container the plan deploys the app package from.')
 param deploymentContainerUrl string
 
@@ -118,6 +127,24 @@ resource site 'Microsoft.Web/sites@2024-04-01' = {
         {
           name: 'FederationStorage__clientId'
           value: identityClientId
+        }
+        // The shard queue: the app sends with it, the ScrapeShard trigger (connection FederationStorage) reads it
+        // with the same identity; the trigger resolves %Federation:ShardQueue%, so the setting must exist.
+        {
+          name: 'FederationStorage__queueServiceUri'
+          value: queueEndpoint
+        }
+        {
+          name: 'FederationStorage__credential'
+          value: 'managedidentity'
+        }
+        {
+          name: 'Federation__ShardQueue'
+          value: shardQueueName
+        }
+        {
+          name: 'Federation__ShardSize'
+          value: string(shardSize)
         }
         {
           name: 'Federation__ConfigPath'

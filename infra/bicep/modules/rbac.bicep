@@ -20,7 +20,9 @@ var storageQueueDataContributor = '974c5e8b-45b9-4653-ba55-5f855dd0fb88'
 var monitoringMetricsPublisher = '3913510d-42f4-4e42-8a64-420c390055eb'
 
 // Blob Data Owner: host storage (timer locks, schedule monitor), the deployment package, snapshot blobs.
-// Table Data Contributor: snapshots and host diagnostic events. Queue Data Contributor: host storage.
+// Table Data Contributor: snapshots and host diagnostic events. Queue Data Contributor: host storage and
+// the shard queue: sending shards, and the ScrapeShard trigger's receive, update (retry), delete and poison
+// queue (Message Processor alone lacks update and adding to the poison queue).
 var storageRoles = [
   storageBlobDataOwner
   storageTableDataContributor

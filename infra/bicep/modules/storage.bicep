@@ -1,5 +1,5 @@
 // Storage: one account for the Functions host (AzureWebJobsStorage: timer locks and schedule monitor),
-// the Flex deployment package, and the federation snapshots (table + spill-over blobs).
+// the Flex deployment package, the federation snapshots (table + spill-over blobs) and the shard queue.
 // Keys are disabled: every client authenticates with the app's managed identity.
 
 @description('Azure region of the storage account.')
@@ -17,6 +17,9 @@ param snapshotsName string
 
 @description('Blob container for the scrape configuration when Federation__ConfigPath is a blob URL (docs/deploy.md).')
 param configContainerName string
+
+@description('Queue of shard messages (fan-out of scrape runs to ScrapeShard); its poison queue is <name>-poison.')
+param shardQueueName string
 
 @description('Tags applied to every resource.')
 param tags object
@@ -85,6 +88,22 @@ resource snapshotTable 'Microsoft.Storage/storageAccounts/tableServices/tables@2
   name: snapshotsName
 }
 
+resource queueService 'Microsoft.Storage/storageAccounts/queueServices@2024-01-01' = {
+  parent: storage
+  name: 'default'
+}
+
+// Created here so the first run can send at once; the poison queue too, so a poisoned shard is easy to find.
+resource shardQueue 'Microsoft.Storage/storageAccounts/queueServices/queues@2024-01-01' = {
+  parent: queueService
+  name: shardQueueName
+}
+
+resource shardPoisonQueue 'Microsoft.Storage/storageAccounts/queueServices/queues@2024-01-01' = {
+  parent: queueService
+  name: '${shardQueueName}-poison'
+}
+
 @description('Name of the storage account.')
 output storageAccountName string = storage.name
 
@@ -93,6 +112,9 @@ output blobEndpoint string = storage.properties.primaryEndpoints.blob
 
 @description('Table service endpoint, e.g. https://<account>.table.<suffix>/.')
 output tableEndpoint string = storage.properties.primaryEndpoints.table
+
+@description('Queue service endpoint, e.g. https://<account>.queue.<suffix>/.')
+output queueEndpoint string = storage.properties.primaryEndpoints.queue
 
 @description('URL of the deployment container (the Flex package location).')
 output deploymentContainerUrl string = '${storage.properties.primaryEndpoints.blob}${deploymentContainer.name}'

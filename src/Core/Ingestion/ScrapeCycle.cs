@@ -24,6 +24,7 @@ public sealed class ScrapeCycle : IDisposable
     private readonly IScrapeCycleObserver? _observer;
     private readonly TargetDiscovery _discovery;
     private readonly bool _ownsDiscovery;
+    private readonly IShardSender? _shards;
     private readonly SemaphoreSlim _oneAtATime = new(1, 1);
 
     // The last run's target count: what a run that ends before discovering them reports as skipped.
@@ -42,7 +43,11 @@ public sealed class ScrapeCycle : IDisposable
     /// The discovery state (last good SD groups, SD HTTP clients), created by the caller so it can outlive this
     /// cycle (a reloaded configuration's cycle gets the same one); null: the cycle creates and owns its own.
     /// </param>
-    public ScrapeCycle(FederationConfig config, Scraper scraper, SnapshotStore store, IScrapeCycleObserver? observer = null, TimeProvider? timeProvider = null, TargetDiscovery? discovery = null)
+    /// <param name="shards">
+    /// Fans a run out when more targets are due than one shard holds: the due targets go to other workers
+    /// (<see cref="ScrapeShardAsync"/>) instead of being scraped in the run; null: every run scrapes inline.
+    /// </param>
+    public ScrapeCycle(FederationConfig config, Scraper scraper, SnapshotStore store, IScrapeCycleObserver? observer = null, TimeProvider? timeProvider = null, TargetDiscovery? discovery = null, IShardSender? shards = null)
     {
         ArgumentNullException.ThrowIfNull(config);
         ArgumentNullException.ThrowIfNull(scraper);
@@ -54,6 +59,7 @@ public sealed class ScrapeCycle : IDisposable
         _time = timeProvider ?? TimeProvider.System;
         _ownsDiscovery = discovery is null;
         _discovery = discovery ?? new TargetDiscovery(timeProvider: _time);
+        _shards = shards;
         _lastTargetCount = config.Targets().Count;
     }
 
@@ -177,54 +183,27 @@ public sealed class ScrapeCycle : IDisposable
 
         var scrapeErrors = new ConcurrentBag<string>();
         var storageErrors = new ConcurrentBag<string>();
-        int failed = 0, written = 0, superseded = 0, skipped = 0;
-        long series = 0;
-
-        // Not cancelled through ParallelOptions: every due target is visited, so those left when time runs out are counted.
-        await Parallel.ForEachAsync(due, new ParallelOptions { MaxDegreeOfParallelism = _scraper.MaxConcurrency },
-            async (item, _) =>
+        var inline = due;
+        ShardDispatch? dispatch = null;
+        var skippedWhileSending = 0;
+        if (_shards is not null && due.Count > _shards.ShardSize)
+        {
+            try
             {
-                var ct = token;
-                var where = $"{item.Target.Job.JobName}/{item.Target.Labels.Get("instance")}";
-                if (ct.IsCancellationRequested)
-                {
-                    Interlocked.Increment(ref skipped);
-                    return;
-                }
-                try
-                {
-                    var snapshot = await _scraper.ScrapeAsync(item.Target, ct).ConfigureAwait(false);
-                    if (!snapshot.Up)
-                    {
-                        Interlocked.Increment(ref failed);
-                        scrapeErrors.Add($"{where}: {snapshot.Error}");
-                    }
-                    _observer?.SnapshotScraped(snapshot);
-
-                    var record = new SnapshotRecord(item.Key, snapshot.ScrapeTimestampMs, snapshot.Up, snapshot.TargetLabels.ToString(), SnapshotCodec.Encode(snapshot));
-                    if (await _store.UpsertAsync(record, ct).ConfigureAwait(false))
-                    {
-                        Interlocked.Increment(ref written);
-                        Interlocked.Add(ref series, snapshot.Samples.Count);
-                    }
-                    else Interlocked.Increment(ref superseded);
-                }
-                catch (OperationCanceledException) when (ct.IsCancellationRequested)
-                {
-                    // Out of time or stopped: this target keeps its previous snapshot (writes are whole or nothing).
-                    Interlocked.Increment(ref skipped);
-                }
-                catch (SnapshotStoreException ex)
-                {
-                    storageErrors.Add($"{where}: {ex.Message}");
-                }
-                catch (Exception ex)
-                {
-                    // Anything unexpected for one target (a label set too large for a Table entity, say) is
-                    // that target's failure; the others still get stored and removed targets still deleted.
-                    storageErrors.Add($"{where}: {ex.GetType().Name}: {ex.Message}");
-                }
-            }).ConfigureAwait(false);
+                // Fan-out: workers scrape the shards; what could not be sent is scraped here, so nothing is lost.
+                dispatch = await _shards.SendAsync(due.Select(d => d.Target).ToArray(), nowMs, token).ConfigureAwait(false);
+                var notSent = dispatch.NotSent.ToHashSet();
+                inline = due.Where(d => notSent.Contains(d.Target)).ToList();
+                if (dispatch.Error is { } sendError) storageErrors.Add($"sending shards: {sendError}");
+            }
+            catch (OperationCanceledException) when (token.IsCancellationRequested)
+            {
+                // Out of time while sending: shards already sent get scraped, the rest are counted as skipped.
+                inline = [];
+                skippedWhileSending = due.Count;
+            }
+        }
+        var tally = await ScrapeAndStoreAsync(inline, scrapeErrors, storageErrors, token).ConfigureAwait(false);
 
         var deleted = 0;
         try
@@ -244,14 +223,16 @@ public sealed class ScrapeCycle : IDisposable
 
         return new ScrapeCycleResult
         {
-            TargetsScraped = due.Count,
-            TargetsFailed = failed,
+            TargetsScraped = inline.Count,
+            TargetsFailed = tally.Failed,
             TargetsNotDue = targets.Count - due.Count,
-            SnapshotsWritten = written,
-            SnapshotsSuperseded = superseded,
-            SeriesWritten = series,
+            SnapshotsWritten = tally.Written,
+            SnapshotsSuperseded = tally.Superseded,
+            SeriesWritten = tally.Series,
             TargetsDeleted = deleted,
-            TargetsSkipped = skipped,
+            TargetsSkipped = tally.Skipped + skippedWhileSending,
+            ShardsSent = dispatch?.Messages ?? 0,
+            TargetsSent = dispatch?.TargetsSent ?? 0,
             Interruption = token.IsCancellationRequested ? run.Interruption : null,
             Duration = Stopwatch.GetElapsedTime(run.Started),
             ScrapeErrors = scrapeErrors.ToArray(),
@@ -260,5 +241,107 @@ public sealed class ScrapeCycle : IDisposable
             DroppedTargets = discovered.Dropped,
             DroppedTargetCounts = discovered.DroppedCounts,
         };
+    }
+
+    /// <summary>
+    /// ScrapeShardAsync scrapes and stores <paramref name="targets"/> (a shard another run planned) exactly as a run
+    /// scrapes its due targets inline: same scraper, same observer, same conditional writes, so a duplicate delivery
+    /// never lets an older snapshot replace a newer one. No discovery, no due check, no deletion: the run that sent the
+    /// shard did those. Shards run concurrently with each other and with runs.
+    /// </summary>
+    /// <param name="targets">The shard's targets.</param>
+    /// <param name="budget">How long the shard may take (<see cref="Timeout.InfiniteTimeSpan"/>: no limit); targets left then keep their previous snapshot.</param>
+    /// <param name="cancellationToken">Stops the shard early, with the same outcome as an exhausted budget.</param>
+    public async Task<ScrapeCycleResult> ScrapeShardAsync(IReadOnlyList<ScrapeTarget> targets, TimeSpan budget, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(targets);
+        if (budget != Timeout.InfiniteTimeSpan) ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(budget, TimeSpan.Zero);
+        var started = Stopwatch.GetTimestamp();
+        using var deadline = new CancellationTokenSource(budget, _time);
+        using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, deadline.Token);
+        var run = new RunScope(budget, started, linked.Token, cancellationToken);
+        var items = targets.Select(t => (t, SnapshotStore.KeyFor(t.Job.JobName, t.Labels))).ToList();
+        var scrapeErrors = new ConcurrentBag<string>();
+        var storageErrors = new ConcurrentBag<string>();
+        var tally = await ScrapeAndStoreAsync(items, scrapeErrors, storageErrors, run.Token).ConfigureAwait(false);
+        return new ScrapeCycleResult
+        {
+            TargetsScraped = items.Count,
+            TargetsFailed = tally.Failed,
+            SnapshotsWritten = tally.Written,
+            SnapshotsSuperseded = tally.Superseded,
+            SeriesWritten = tally.Series,
+            TargetsSkipped = tally.Skipped,
+            Interruption = run.Token.IsCancellationRequested ? run.Interruption : null,
+            Duration = Stopwatch.GetElapsedTime(started),
+            ScrapeErrors = scrapeErrors.ToArray(),
+            StorageErrors = storageErrors.ToArray(),
+        };
+    }
+
+    /// <summary>Tally counts what <see cref="ScrapeAndStoreAsync"/> did.</summary>
+    private sealed class Tally
+    {
+        public int Failed;
+        public int Written;
+        public int Superseded;
+        public int Skipped;
+        public long Series;
+    }
+
+    /// <summary>
+    /// ScrapeAndStoreAsync scrapes each target (at most <see cref="Scraper.MaxConcurrency"/> at once) and stores its
+    /// snapshot with one conditional write: the one per-target path of inline runs and shards alike.
+    /// </summary>
+    private async Task<Tally> ScrapeAndStoreAsync(IReadOnlyList<(ScrapeTarget Target, TargetKey Key)> due,
+        ConcurrentBag<string> scrapeErrors, ConcurrentBag<string> storageErrors, CancellationToken token)
+    {
+        var tally = new Tally();
+        // Not cancelled through ParallelOptions: every due target is visited, so those left when time runs out are counted.
+        await Parallel.ForEachAsync(due, new ParallelOptions { MaxDegreeOfParallelism = _scraper.MaxConcurrency },
+            async (item, _) =>
+            {
+                var ct = token;
+                var where = $"{item.Target.Job.JobName}/{item.Target.Labels.Get("instance")}";
+                if (ct.IsCancellationRequested)
+                {
+                    Interlocked.Increment(ref tally.Skipped);
+                    return;
+                }
+                try
+                {
+                    var snapshot = await _scraper.ScrapeAsync(item.Target, ct).ConfigureAwait(false);
+                    if (!snapshot.Up)
+                    {
+                        Interlocked.Increment(ref tally.Failed);
+                        scrapeErrors.Add($"{where}: {snapshot.Error}");
+                    }
+                    _observer?.SnapshotScraped(snapshot);
+
+                    var record = new SnapshotRecord(item.Key, snapshot.ScrapeTimestampMs, snapshot.Up, snapshot.TargetLabels.ToString(), SnapshotCodec.Encode(snapshot));
+                    if (await _store.UpsertAsync(record, ct).ConfigureAwait(false))
+                    {
+                        Interlocked.Increment(ref tally.Written);
+                        Interlocked.Add(ref tally.Series, snapshot.Samples.Count);
+                    }
+                    else Interlocked.Increment(ref tally.Superseded);
+                }
+                catch (OperationCanceledException) when (ct.IsCancellationRequested)
+                {
+                    // Out of time or stopped: this target keeps its previous snapshot (writes are whole or nothing).
+                    Interlocked.Increment(ref tally.Skipped);
+                }
+                catch (SnapshotStoreException ex)
+                {
+                    storageErrors.Add($"{where}: {ex.Message}");
+                }
+                catch (Exception ex)
+                {
+                    // Anything unexpected for one target (a label set too large for a Table entity, say) is
+                    // that target's failure; the others still get stored and removed targets still deleted.
+                    storageErrors.Add($"{where}: {ex.GetType().Name}: {ex.Message}");
+                }
+            }).ConfigureAwait(false);
+        return tally;
     }
 }

@@ -8,6 +8,12 @@ public sealed record ScrapeCycleResult
     /// <summary>Targets whose job was due and that were scraped (successfully or not).</summary>
     public int TargetsScraped { get; init; }
 
+    /// <summary>Shard messages sent to other workers (fan-out); their targets are not in <see cref="TargetsScraped"/>.</summary>
+    public int ShardsSent { get; init; }
+
+    /// <summary>Due targets sent to other workers in <see cref="ShardsSent"/> messages.</summary>
+    public int TargetsSent { get; init; }
+
     /// <summary>Targets whose scrape failed (stored with <c>up</c> 0).</summary>
     public int TargetsFailed { get; init; }
 
@@ -62,6 +68,7 @@ public sealed record ScrapeCycleResult
 
     /// <summary>A one-line summary for logs.</summary>
     public override string ToString() =>
+        (ShardsSent > 0 ? $"sent {TargetsSent} targets in {ShardsSent} shards, " : "") +
         $"scraped {TargetsScraped} targets ({TargetsFailed} failed, {TargetsNotDue} not due), wrote {SnapshotsWritten} snapshots " +
         $"with {SeriesWritten} series ({SnapshotsSuperseded} superseded), deleted {TargetsDeleted} removed targets, " +
         $"{StorageErrors.Count} storage errors, in {Duration.TotalSeconds:0.000}s" +

@@ -20,7 +20,7 @@ public sealed class ConfigReloader
     public static readonly TimeSpan StartTimeout = TimeSpan.FromSeconds(30);
 
     private readonly ConfigSource _source;
-    private readonly Func<FederationConfig, RunningConfig> _activate;
+    private readonly Func<FederationConfig, string, RunningConfig> _activate;
     private readonly AppMetrics _metrics;
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
@@ -30,8 +30,11 @@ public sealed class ConfigReloader
     // The source version whose content is the running configuration; a failed attempt leaves it, so it is tried again.
     private string? _runningVersion;
 
-    /// <summary>Creates the reloader; <paramref name="activate"/> builds what runs on a configuration (called once per accepted one).</summary>
-    internal ConfigReloader(ConfigSource source, Func<FederationConfig, RunningConfig> activate, AppMetrics metrics, TimeProvider time, ILogger<ConfigReloader> logger)
+    /// <summary>
+    /// Creates the reloader; <paramref name="activate"/> builds what runs on a configuration, given the hash of its text
+    /// (called once per accepted one).
+    /// </summary>
+    internal ConfigReloader(ConfigSource source, Func<FederationConfig, string, RunningConfig> activate, AppMetrics metrics, TimeProvider time, ILogger<ConfigReloader> logger)
     {
         _source = source;
         _activate = activate;
@@ -123,7 +126,7 @@ public sealed class ConfigReloader
 
     private void Apply(ConfigText text, FederationConfig config)
     {
-        Volatile.Write(ref _current, _activate(config));
+        Volatile.Write(ref _current, _activate(config, text.Hash) with { Hash = text.Hash });
         _runningHash = text.Hash;
         _runningVersion = text.Version;
         _metrics.ConfigLastReloadSuccessful.Set(1);
@@ -143,7 +146,11 @@ public sealed class ConfigReloader
 /// <param name="Config">The configuration.</param>
 /// <param name="Cycle">Scrapes its targets.</param>
 /// <param name="Federation">Answers <c>/federate</c> with its external labels and jobs.</param>
-public sealed record RunningConfig(FederationConfig Config, ScrapeCycle Cycle, FederationService Federation);
+public sealed record RunningConfig(FederationConfig Config, ScrapeCycle Cycle, FederationService Federation)
+{
+    /// <summary>Hash is the SHA-256 (hex) of the configuration text: shard messages carry it, so a worker knows it scrapes with the same settings.</summary>
+    public string Hash { get; init; } = "";
+}
 
 /// <summary>ReloadResult is how one check of the configuration source went.</summary>
 /// <param name="Changed">Whether a new configuration was applied.</param>

@@ -3,10 +3,12 @@ using FedFunctions.Core.Discovery;
 using FedFunctions.Core.Federation;
 using FedFunctions.Core.Ingestion;
 using FedFunctions.Core.Scraping;
+using FedFunctions.Core.Sharding;
 using FedFunctions.Core.Storage;
 using FedFunctions.Core.Targets;
 using FedFunctions.Functions.Configuration;
 using FedFunctions.Functions.Monitoring;
+using FedFunctions.Functions.Queue;
 using FedFunctions.Functions.Settings;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Options;
@@ -43,12 +45,12 @@ internal static class FederationServices
         // The configuration in force can change at any scrape run (ConfigReloader): whoever needs it asks for the current one.
         services.AddSingleton(sp => new ConfigReloader(
             sp.GetRequiredService<ConfigSource>(),
-            config => new RunningConfig(
+            (config, hash) => new RunningConfig(
                 config,
                 new ScrapeCycle(
                     config, sp.GetRequiredService<Scraper>(), sp.GetRequiredService<SnapshotStore>(),
                     observer: sp.GetRequiredService<ScrapeMonitor>(), timeProvider: sp.GetRequiredService<TimeProvider>(),
-                    discovery: sp.GetRequiredService<TargetDiscovery>()),
+                    discovery: sp.GetRequiredService<TargetDiscovery>(), shards: ShardSender(sp, hash)),
                 new FederationService(sp.GetRequiredService<SnapshotCache>(), config, Settings(sp).LookbackDeltaTime, sp.GetRequiredService<TimeProvider>())),
             sp.GetRequiredService<AppMetrics>(),
             sp.GetRequiredService<TimeProvider>(),
@@ -85,6 +87,11 @@ internal static class FederationServices
         services.AddTransient(sp => sp.GetRequiredService<ConfigReloader>().Current.Federation);
         services.AddSingleton(sp => new TargetsReader(sp.GetRequiredService<SnapshotStore>(), sp.GetRequiredService<SnapshotCache>()));
         services.AddSingleton<Readiness>();
+        // Fan-out: shard messages are sent by runs and scraped by ScrapeShard (worker) or LocalShardConsumer (standalone).
+        services.AddSingleton<QueueMonitor>();
+        services.AddSingleton(sp => new ShardQueueAccess(sp.GetRequiredService<IOptions<StorageOptions>>().Value
+            .ShardQueue(Settings(sp).ShardQueue, sp.GetRequiredService<QueueMonitor>())));
+        services.AddSingleton<ShardWorker>();
         services.AddHostedService<StorageSetup>();
         return services;
     }
@@ -100,6 +107,12 @@ internal static class FederationServices
         SettingsServices.Check(services);
         services.GetRequiredService<ConfigReloader>().LoadAtStart();
     }
+
+    /// <summary>ShardSender is a run's fan-out over the shard queue (for the configuration hashed <paramref name="hash"/>), or null: inline only.</summary>
+    private static QueueShardSender? ShardSender(IServiceProvider services, string hash) =>
+        Settings(services).ShardSize > 0 && services.GetRequiredService<ShardQueueAccess>().Client is { } queue
+            ? new QueueShardSender(queue, Settings(services).ShardSize, hash)
+            : null;
 
     private static FederationOptions Settings(IServiceProvider services) => services.GetRequiredService<IOptions<FederationOptions>>().Value;
 

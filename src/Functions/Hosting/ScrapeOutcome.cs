@@ -25,6 +25,12 @@ internal sealed record ScrapeSummary(
     double DurationSeconds,
     IReadOnlyList<string> ScrapeErrors)
 {
+    /// <summary>ShardsSent is how many shard messages the run sent to the queue (fan-out); their targets are scraped by workers.</summary>
+    public int ShardsSent { get; init; }
+
+    /// <summary>TargetsSent is how many due targets those shard messages carry.</summary>
+    public int TargetsSent { get; init; }
+
     /// <summary>At most this many target errors are listed; the log has them all.</summary>
     private const int MaxErrors = 20;
 
@@ -39,7 +45,11 @@ internal sealed record ScrapeSummary(
         result.TargetsSkipped,
         result.Interruption,
         Math.Round(result.Duration.TotalSeconds, 3),
-        result.ScrapeErrors.Take(MaxErrors).ToList());
+        result.ScrapeErrors.Take(MaxErrors).ToList())
+    {
+        ShardsSent = result.ShardsSent,
+        TargetsSent = result.TargetsSent,
+    };
 }
 
 /// <summary>Source-generated JSON (camelCase) for the scrape answers.</summary>

@@ -49,6 +49,7 @@ public sealed class ScrapeRunner(
             metrics.Cycles.Inc(result.Succeeded ? "success" : result.Interruption is not null ? "interrupted" : "storage_error");
             metrics.CycleDuration.Observe(result.Duration.TotalSeconds);
             metrics.SnapshotsWritten.Inc(by: result.SnapshotsWritten);
+            if (result.ShardsSent > 0) metrics.ShardMessages.Inc("sent", by: result.ShardsSent);
             if (activity is not null) Describe(activity, result);
             if (result.Succeeded) logger.CycleSucceeded(trigger, result);
             else logger.CycleFailed(trigger, result, ErrorOf(result));

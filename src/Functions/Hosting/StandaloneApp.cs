@@ -9,7 +9,8 @@ namespace FedFunctions.Functions.Hosting;
 /// as the functions (<c>GET|POST /federate</c>, <c>GET /metrics</c>, <c>GET /api/v1/targets</c>, <c>GET /targets</c>,
 /// <c>/-/healthy</c>, <c>/-/ready</c>) from the same code, plus <c>GET /</c> (up), <c>POST /-/scrape</c> (one scrape
 /// cycle now) and <c>POST /-/reload</c> (check the configuration now, as SIGHUP does), with <see cref="LocalScheduler"/>
-/// firing the cycle on <c>ScrapeSchedule</c>. Nothing slow runs before it listens.
+/// firing the cycle on <c>ScrapeSchedule</c> (unless <c>Federation__LocalScheduler</c> is false) and
+/// <see cref="Queue.LocalShardConsumer"/> scraping shard messages. Nothing slow runs before it listens.
 /// </summary>
 internal static class StandaloneApp
 {
@@ -45,6 +46,7 @@ internal static class StandaloneApp
         builder.Services.AddFederation(builder.Configuration);
         builder.Services.AddTelemetryExport(builder.Configuration, worker: false);
         builder.Services.AddHostedService<LocalScheduler>();
+        builder.Services.AddHostedService<Queue.LocalShardConsumer>();
         builder.Services.AddHostedService<SighupReload>();
 
         var app = builder.Build();

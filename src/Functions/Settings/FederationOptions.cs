@@ -55,6 +55,42 @@ public sealed class FederationOptions
     /// <summary>ScrapeRunBudget is how long one scrape run may take; unset: derived from the schedule (<see cref="Hosting.RunSchedule"/>).</summary>
     public string? ScrapeRunBudget { get; set; }
 
+    /// <summary>
+    /// ShardSize is how many targets one shard message holds: a run with more due targets sends them to the
+    /// <see cref="ShardQueue"/> in shards instead of scraping them itself (0: never fan out, every run scrapes inline).
+    /// </summary>
+    public int ShardSize { get; set; } = Core.Sharding.QueueShardSender.DefaultShardSize;
+
+    /// <summary>ShardQueue is the Azure Storage queue of shard messages (its poison queue is <c>&lt;name&gt;-poison</c>); the <c>ScrapeShard</c> function reads it.</summary>
+    public string ShardQueue { get; set; } = "scrape-shards";
+
+    /// <summary>QueueWorkers is how many shard messages a standalone process scrapes at once (0: this process scrapes no shards).</summary>
+    public int QueueWorkers { get; set; } = 1;
+
+    /// <summary>
+    /// QueueVisibilityTimeout is how long a standalone worker holds a shard message before another may take it
+    /// (renewed while it works); never more than half the shortest scrape interval, so a dead worker's shard is retried in time.
+    /// </summary>
+    public string QueueVisibilityTimeout { get; set; } = "30s";
+
+    /// <summary>QueueRetryDelay is how long a failed shard message stays invisible before it is retried (host.json <c>visibilityTimeout</c>).</summary>
+    public string QueueRetryDelay { get; set; } = "5s";
+
+    /// <summary>QueueMaxDequeueCount is how many times a shard message is tried before it goes to the poison queue (host.json <c>maxDequeueCount</c>).</summary>
+    public int QueueMaxDequeueCount { get; set; } = 5;
+
+    /// <summary>QueuePollingInterval is the longest wait between two looks at an empty queue (host.json <c>maxPollingInterval</c>).</summary>
+    public string QueuePollingInterval { get; set; } = "2s";
+
+    /// <summary>LocalScheduler runs scrape runs on <c>ScrapeSchedule</c> in a standalone process (false: a worker that only scrapes shards).</summary>
+    public bool LocalScheduler { get; set; } = true;
+
+    internal TimeSpan QueueVisibilityTimeoutTime => PrometheusDuration.Parse(QueueVisibilityTimeout);
+
+    internal TimeSpan QueueRetryDelayTime => QueueRetryDelay is "0" ? TimeSpan.Zero : PrometheusDuration.Parse(QueueRetryDelay);
+
+    internal TimeSpan QueuePollingIntervalTime => PrometheusDuration.Parse(QueuePollingInterval);
+
     internal TimeSpan LookbackDeltaTime => PrometheusDuration.Parse(LookbackDelta);
 
     internal TimeSpan CacheRefreshTime => CacheRefresh is "0" ? TimeSpan.Zero : PrometheusDuration.Parse(CacheRefresh);

@@ -25,6 +25,18 @@ internal sealed class FederationOptionsValidator : IValidateOptions<FederationOp
             errors.Add(Error(nameof(options.ConfigPath), options.ConfigPath.Split('?')[0], urlError)); // never echo a SAS token
         if (!string.IsNullOrWhiteSpace(options.ConfigDirectory) && !Directory.Exists(options.ConfigDirectory))
             errors.Add(Error(nameof(options.ConfigDirectory), options.ConfigDirectory, "is not an existing directory"));
+        if (options.ShardSize is < 0 or > 10_000)
+            errors.Add(Error(nameof(options.ShardSize), Invariant(options.ShardSize), "is not a number from 0 (never fan out) to 10000"));
+        if (Core.Sharding.ShardQueueClient.NameError(options.ShardQueue) is { } queueError)
+            errors.Add(Error(nameof(options.ShardQueue), options.ShardQueue, queueError));
+        if (options.QueueWorkers is < 0 or > 64)
+            errors.Add(Error(nameof(options.QueueWorkers), Invariant(options.QueueWorkers), "is not a number from 0 (no shard worker) to 64"));
+        if (options.QueueMaxDequeueCount is < 1 or > 100)
+            errors.Add(Error(nameof(options.QueueMaxDequeueCount), Invariant(options.QueueMaxDequeueCount), "is not a number from 1 to 100"));
+        PositiveDuration(errors, nameof(options.QueueVisibilityTimeout), options.QueueVisibilityTimeout, "30s");
+        PositiveDuration(errors, nameof(options.QueuePollingInterval), options.QueuePollingInterval, "2s");
+        if (options.QueueRetryDelay is not "0" && !PrometheusDuration.TryParse(options.QueueRetryDelay, out _))
+            errors.Add(Error(nameof(options.QueueRetryDelay), options.QueueRetryDelay, "is not a duration such as 5s (0: retry at once)"));
         var store = options.StoreOptions;
         if (store.TableNameError() is { } tableError) errors.Add($"setting {Prefix}{nameof(options.SnapshotTable)}: {tableError}");
         if (store.ContainerNameError() is { } containerError) errors.Add($"setting {Prefix}{nameof(options.SnapshotContainer)}: {containerError}");
@@ -36,6 +48,8 @@ internal sealed class FederationOptionsValidator : IValidateOptions<FederationOp
         if (!PrometheusDuration.TryParse(text, out var parsed) || parsed <= TimeSpan.Zero)
             errors.Add(Error(property, text, $"is not a positive duration such as {example}"));
     }
+
+    private static string Invariant(int value) => value.ToString(System.Globalization.CultureInfo.InvariantCulture);
 
     private static string Error(string property, string value, string problem) => $"setting {Prefix}{property}: \"{value}\" {problem}";
 }

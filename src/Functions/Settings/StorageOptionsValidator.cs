@@ -14,12 +14,15 @@ internal sealed class StorageOptionsValidator : IValidateOptions<StorageOptions>
     private const string TableUri = StorageOptions.Section + "__tableServiceUri";
     private const string BlobUri = StorageOptions.Section + "__blobServiceUri";
     private const string ClientId = StorageOptions.Section + "__clientId";
+    private const string QueueUri = StorageOptions.Section + "__queueServiceUri";
 
     public ValidateOptionsResult Validate(string? name, StorageOptions options)
     {
         var identity = !StorageOptions.Blank(options.TableServiceUri) || !StorageOptions.Blank(options.BlobServiceUri);
         if (!identity)
         {
+            if (!StorageOptions.Blank(options.QueueServiceUri))
+                return Fail($"{QueueUri} is set but {TableUri} and {BlobUri} are not; set all three for identity-based access");
             if (!StorageOptions.Blank(options.ClientId))
                 return Fail($"{ClientId} is set but {TableUri} and {BlobUri} are not; the client id only applies to identity-based access");
         }
@@ -31,6 +34,7 @@ internal sealed class StorageOptionsValidator : IValidateOptions<StorageOptions>
             if (StorageOptions.Blank(options.BlobServiceUri)) return Fail($"{TableUri} is set but {BlobUri} is missing");
             if (!IsServiceUri(options.TableServiceUri!)) return Fail($"{TableUri} must be an absolute http(s) URI, got \"{options.TableServiceUri}\"");
             if (!IsServiceUri(options.BlobServiceUri!)) return Fail($"{BlobUri} must be an absolute http(s) URI, got \"{options.BlobServiceUri}\"");
+            if (!StorageOptions.Blank(options.QueueServiceUri) && !IsServiceUri(options.QueueServiceUri!)) return Fail($"{QueueUri} must be an absolute http(s) URI, got \"{options.QueueServiceUri}\"");
         }
 
         try
