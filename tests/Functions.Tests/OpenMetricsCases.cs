@@ -94,6 +94,10 @@ public static class OpenMetricsCases
         new("help_carriage_return", true, "a CR is ordinary help text", "# HELP a text\r\na 1\n" + Eof),
         new("help_invalid_utf8", false, "help text must be valid UTF-8", "# HELP a x{{FF}}\na 1\n" + Eof),
         new("metadata_without_samples", true, "a family may have no samples", "# TYPE a gauge\n# HELP a nothing yet\n" + Eof),
+        new("metadata_quoted_name", false, "OpenMetrics 1.0 names in metadata are unquoted", "# TYPE \"a\" gauge\na 1\n" + Eof)
+        {
+            Deviation = new(true, "Prometheus 3 reads quoted names in HELP/TYPE/UNIT; fed-functions follows Prometheus 3, 2.42 refuses"),
+        },
         new("comment_line", false, "OpenMetrics has no free comments", "# just a comment\na 1\n" + Eof),
         new("comment_without_space", false, "# must be followed by one space", "#TYPE a gauge\na 1\n" + Eof),
         new("metadata_double_space", false, "single spaces only", "# TYPE  a gauge\na 1\n" + Eof),
@@ -138,6 +142,13 @@ public static class OpenMetricsCases
         new("labels_invalid_utf8_value", false, "label values must be valid UTF-8", "a{b=\"x{{FF}}\"} 1\n" + Eof),
         new("labels_raw_newline", false, "a raw newline ends the line, also inside quotes", "a{b=\"x\ny\"} 1\n" + Eof),
         new("labels_empty_value", true, "an empty value is no label", "a{b=\"\",c=\"1\"} 1\n" + Eof),
+        new("labels_quoted_name", false, "OpenMetrics 1.0 label names are unquoted", "a{\"b.c\"=\"1\"} 1\n" + Eof)
+        {
+            Deviation = new(true, "Prometheus 3 reads quoted UTF-8 label names; fed-functions follows Prometheus 3, 2.42 refuses"),
+        },
+        new("labels_reserved_prefix", true, "an exposed label may start with __", "a{__x=\"1\"} 1\n" + Eof),
+        new("le_and_quantile_outside_their_types", true, "le/quantile are bounds only in histogram/summary families",
+            "# TYPE g gauge\ng{le=\"1\",quantile=\"0\"} 1\n# TYPE u unknown\nu_bucket{le=\"2\"} 1\n" + Eof),
         new("labels_name_with_colon", false, "label names have no colon", "a{b:c=\"1\"} 1\n" + Eof),
         new("labels_name_leading_digit", false, "label names start with a letter or _", "a{1b=\"1\"} 1\n" + Eof),
         new("labels_job_and_instance", true, "exposed job/instance become exported_*", "a{job=\"x\",instance=\"y\"} 1\n" + Eof),
@@ -165,6 +176,7 @@ public static class OpenMetricsCases
         new("exemplar_too_long", true, "Prometheus 2.42 does not check the 128-character limit without exemplar storage",
             "# TYPE c counter\nc_total 1 # {trace_id=\"" + new string('x', 200) + "\"} 1\n" + Eof),
         new("exemplar_empty_labels", true, "an exemplar's label set may be empty", "# TYPE c counter\nc_total 1 # {} 1\n" + Eof),
+        new("exemplar_invalid_utf8", false, "exemplar label values must be valid UTF-8", "# TYPE c counter\nc_total 1 # {a=\"{{FF}}\"} 1\n" + Eof),
         new("exemplar_without_value", false, "an exemplar has a value", "# TYPE c counter\nc_total 1 # {a=\"b\"}\n" + Eof),
         new("exemplar_without_space", false, "# { must follow a space", "# TYPE c counter\nc_total 1 #{a=\"b\"} 1\n" + Eof),
         new("exemplar_trailing_data", false, "nothing follows the exemplar timestamp", "# TYPE c counter\nc_total 1 # {a=\"b\"} 1 {{T}} x\n" + Eof),
@@ -174,6 +186,7 @@ public static class OpenMetricsCases
         new("timestamp_integer_seconds", true, "timestamps are seconds", "a 1 {{T}}\n" + Eof),
         new("timestamp_fractional_seconds", true, "timestamps may be fractional", "a 1 {{T}}.250\n" + Eof),
         new("timestamp_negative", true, "a negative timestamp parses (and is too old to keep)", "a 1 -1.5\nb 2\n" + Eof),
+        new("timestamp_leading_plus", true, "a timestamp may have a sign", "a 1 +{{T}}\n" + Eof),
         new("timestamp_nan", false, "a timestamp is a finite number", "a 1 NaN\n" + Eof),
         new("timestamp_inf", false, "a timestamp is a finite number", "a 1 +Inf\n" + Eof),
         new("timestamp_beyond_int64", true, "Prometheus 2.42 parses 1e300 s (its int64 conversion overflows; the point is dropped)", "a 1 1e300\nb 2\n" + Eof),
@@ -183,11 +196,14 @@ public static class OpenMetricsCases
         new("two_points", true, "two points of one series: the later is the series now", "a 1 {{T-2}}\na 2 {{T-1}}\n" + Eof),
         new("two_points_later_first", true, "the later point wins even when written first", "a 2 {{T-1}}\na 1 {{T-2}}\n" + Eof),
         new("two_points_then_scrape_time", true, "a point without timestamp is at scrape time, after an explicit one", "a 1 {{T-2}}\na 2\n" + Eof),
+        new("two_points_same_timestamp", true, "a second point at the same time is dropped", "a 1 {{T-1}}\na 2 {{T-1}}\n" + Eof),
+        new("repeated_series_label_order", true, "the same series with its labels in another order is a repeat", "a{x=\"1\",y=\"2\"} 1\na{y=\"2\",x=\"1\"} 2\n" + Eof),
         new("repeated_series_without_timestamps", true, "a repeat at the same time is dropped: the first stays", "a 1\na 2\n" + Eof),
 
         // --- values ---
         new("values_special", true, "NaN, +Inf, -Inf and Inf",
             "a{v=\"nan\"} NaN\na{v=\"pinf\"} +Inf\na{v=\"ninf\"} -Inf\na{v=\"inf\"} Inf\n" + Eof),
+        new("values_special_spellings", true, "inf, infinity and nan in any case", "a{v=\"1\"} infinity\na{v=\"2\"} -inf\na{v=\"3\"} nan\na{v=\"4\"} +INF\n" + Eof),
         new("value_exponent", true, "exponents", "a 1e3\nb 1.5E-3\n" + Eof),
         new("value_leading_plus", true, "a leading +", "a +1\n" + Eof),
         new("value_dot_forms", true, ".5 and 5.", "a .5\nb 5.\n" + Eof),
