@@ -90,16 +90,17 @@ internal sealed class ExpositionDocumentBuilder
 
     /// <summary>
     /// Whether a later point of a series replaces an earlier one with an older timestamp (OpenMetrics, where a
-    /// series may list several points in time order: the newest is what the series is now).
+    /// series may list several points in time order: the newest is what the series is now). A point without a
+    /// timestamp is at scrape time, so it replaces an earlier point with one (Prometheus stores both and serves
+    /// the newer); of two points without timestamps the first stays (Prometheus drops the repeat).
     /// </summary>
     internal bool KeepLaterPoints { get; init; }
 
     private void KeepIfLater(Labels set, double value, long? timestampMs, NativeHistogram? histogram)
     {
-        if (timestampMs is not { } later) return;
         var index = _samples.FindLastIndex(s => s.Labels.Equals(set));
-        if (index >= 0 && _samples[index].TimestampMs is { } earlier && later > earlier)
-            _samples[index] = new Sample(set, value, later, histogram);
+        if (index < 0 || _samples[index].TimestampMs is not { } earlier) return;
+        if (timestampMs is null || timestampMs > earlier) _samples[index] = new Sample(set, value, timestampMs, histogram);
     }
 
     // Below this many labels insertion sort wins (sets are small and often already sorted); above it a

@@ -52,10 +52,11 @@ internal ref partial struct ExpositionReader
     private readonly long ParseSecondsAsMillis(int start, int end)
     {
         var millis = ParseFloatToken(start, end) * 1000;
-        // NaN/Inf are invalid; so is anything an int64 cannot hold.
-        if (!(millis > -9.2233720368547758E18 && millis < 9.2233720368547758E18))
-            ThrowWhileParsing($"invalid timestamp {GoQuote(_buf[start..end])}", end);
-        return (long)millis;
+        // NaN/Inf are invalid, as in Prometheus.
+        if (!double.IsFinite(millis)) ThrowWhileParsing($"invalid timestamp {GoQuote(_buf[start..end])}", end);
+        // Beyond int64 Prometheus does not fail: Go's int64() on amd64 gives math.MinInt64, a point far too old to
+        // keep, so the sample is dropped and the scrape goes on. The same value here is never served either.
+        return millis > -9.2233720368547758E18 && millis < 9.2233720368547758E18 ? (long)millis : long.MinValue;
     }
 
     /// <summary>

@@ -79,8 +79,8 @@ internal ref partial struct ExpositionReader
             default:
                 if (!Utf8.IsValid(text)) ThrowAtRecord($"unit {GoQuote(text)} is not a valid utf8 string");
                 var unit = _doc.GetString(text);
-                // The unit must be a "_"-separated suffix of the family name.
-                if (unit.Length > 0 && !(family.Length > unit.Length + 1 && family.EndsWith(unit, StringComparison.Ordinal) &&
+                // The unit must be a "_"-separated suffix of the family name ("_seconds" has unit "seconds", as in Prometheus).
+                if (unit.Length > 0 && !(family.Length >= unit.Length + 1 && family.EndsWith(unit, StringComparison.Ordinal) &&
                                          family[family.Length - unit.Length - 1] == '_'))
                     ThrowAtRecord($"unit \"{unit}\" not a suffix of metric \"{family}\"");
                 _doc.SetUnit(family, unit);
@@ -124,7 +124,7 @@ internal ref partial struct ExpositionReader
                     if (!AtExemplar()) ThrowExpected("expected next entry after timestamp", _pos);
                 }
             }
-            if (AtExemplar()) ReadExemplar();
+            if (AtExemplar()) ReadExemplar(name);
         }
         ExpectLineEnd();
         AddSample(name, value, timestamp);
@@ -133,10 +133,12 @@ internal ref partial struct ExpositionReader
     private readonly bool AtExemplar() => _buf[_pos..].StartsWith("# {"u8);
 
     /// <summary>Reads <c># {labels} value[ timestamp]</c>: validated like a sample, then dropped.</summary>
-    private void ReadExemplar()
+    private void ReadExemplar(string metricName)
     {
-        // As Prometheus: a gauge sample cannot carry an exemplar.
-        if (_currentType == MetricType.Gauge) ThrowWhileParsing("exemplars are not allowed on gauge samples", _pos);
+        // As Prometheus 2.42 (and the specification, which allows them on counters and histogram buckets): only a
+        // sample named *_total or *_bucket carries an exemplar, whatever its family's TYPE says.
+        if (!metricName.EndsWith("_total", StringComparison.Ordinal) && !metricName.EndsWith("_bucket", StringComparison.Ordinal))
+            ThrowWhileParsing($"metric name {metricName} does not support exemplars", _pos);
         _pos += 2; // "# "
         string? none = null;
         ReadLabelSet(ref none, exemplar: true);

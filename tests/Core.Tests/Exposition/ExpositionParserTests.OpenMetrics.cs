@@ -97,8 +97,8 @@ public partial class ExpositionParserTests
     [Theory]
     [InlineData("a{b=\"x\\\\y\\\"z\\nw\\t\"} 1\n# EOF\n", "{__name__=\"a\", b=\"x\\\\y\\\"z\\nw\\\\t\"}")]
     [InlineData("{\"my.metric\",\"a.b\"=\"v\"} 1\n# EOF\n", "{__name__=\"my.metric\", \"a.b\"=\"v\"}")]
-    [InlineData("a 1 # {} 2\n# EOF\n", "{__name__=\"a\"}")]
-    [InlineData("a 1 # {a=\"b\",c=\"d\"} 2 3\n# EOF\n", "{__name__=\"a\"}")]
+    [InlineData("a_total 1 # {} 2\n# EOF\n", "{__name__=\"a_total\"}")]
+    [InlineData("a_bucket 1 # {a=\"b\",c=\"d\"} 2 3\n# EOF\n", "{__name__=\"a_bucket\"}")]
     public void OpenMetrics_LabelSets(string body, string expected)
     {
         Assert.Equal(expected, Single(ParseOpenMetrics(body)).Labels.ToString());
@@ -150,8 +150,8 @@ public partial class ExpositionParserTests
         { "a 1 NaN\n# EOF\n", 1, "invalid timestamp \"NaN\"" },
         { "a 1 +Inf\n# EOF\n", 1, "invalid timestamp \"+Inf\"" },
         { "a 1 x\n# EOF\n", 1, "strconv.ParseFloat: parsing \"x\": invalid syntax" },
-        { "a 1 # {id=\"x\"}\n# EOF\n", 1, "expected value after exemplar labels" },
-        { "a 1 # {\"x\"} 1\n# EOF\n", 1, "metric name in exemplar labels" },
+        { "a_total 1 # {id=\"x\"}\n# EOF\n", 1, "expected value after exemplar labels" },
+        { "a_total 1 # {\"x\"} 1\n# EOF\n", 1, "metric name in exemplar labels" },
         { "a 1 #{id=\"x\"} 1\n# EOF\n", 1, "strconv.ParseFloat: parsing \"#{id=\\\"x\\\"}\": invalid syntax" },
         { "# TYPE a untyped\n# EOF\n", 1, "invalid metric type \"untyped\"" },
         { "# TYPE a  gauge\n# EOF\n", 1, "invalid metric type \" gauge\"" },
