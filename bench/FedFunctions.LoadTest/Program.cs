@@ -1,6 +1,8 @@
 // The end-to-end comparison of fed-functions (on Azurite) with a real Prometheus 2.42, both scraping
-// the same 200 loopback targets that serve the node_exporter fixture (about 100k series).
-// Run: bench/e2e-load.sh   (builds the app in Release, then runs this program in its standalone mode)
+// the same loopback targets that serve the node_exporter fixture (200 targets: about 100k series).
+// Run: bench/e2e-load.sh [targets] [requests]   (builds the app in Release, then runs this program in its standalone mode)
+// Both servers stay up to the end; /federate is then timed path by path (text, gzip, protobuf, selective),
+// alternating requests between the two, so their ratio comes from the same moments on a shared machine.
 using System.Diagnostics;
 using System.Globalization;
 using System.Text;
@@ -8,7 +10,7 @@ using FedFunctions.LoadTest;
 using FedFunctions.TestSupport;
 
 var targets = args.Length > 0 ? int.Parse(args[0], CultureInfo.InvariantCulture) : 200;
-const int requests = 10;
+var requests = args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 10;
 string[] everything = ["{__name__=~\".+\"}"];
 string[] selective = ["node_cpu_seconds_total{mode=\"idle\"}", "node_load1"];
 
@@ -22,23 +24,14 @@ targets = servers.HostPorts.Count;
 Console.WriteLine($"load: {servers.HostPorts.Count} targets serving node_exporter-1.5.0.txt");
 
 Report ours, theirs;
+List<PathResult> paths = [];
 
 // --- fed-functions on Azurite -----------------------------------------------------------------
+await using var azurite = await AzuriteServer.StartAsync();
+var (app, appAddress) = await StartAppAsync();
+using var appProcess = app;
+using var http = new HttpClient { BaseAddress = new Uri(appAddress), Timeout = TimeSpan.FromMinutes(5) };
 {
-    await using var azurite = await AzuriteServer.StartAsync();
-    var dir = Directory.CreateTempSubdirectory("fedfn-load-").FullName;
-    var config = Path.Combine(dir, "prometheus.yml");
-    // A short interval so every manual run finds every target due.
-    await File.WriteAllTextAsync(config, $"global:\n  scrape_interval: 2s\n  scrape_timeout: 2s\nscrape_configs:\n  - job_name: node\n    static_configs:\n      - targets: [{targetList}]\n");
-    var port = FreePort.Next();
-    using var app = new ManagedProcess("dotnet", [handler, "--urls", $"http://127.0.0.1:{port}"], dir, new Dictionary<string, string>
-    {
-        ["FederationStorage"] = azurite.ConnectionString,
-        ["Federation__ConfigPath"] = config,
-        ["ScrapeSchedule"] = "0 0 0 1 1 *",
-        ["Federation__MaxConcurrency"] = "64",
-    });
-    using var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}"), Timeout = TimeSpan.FromMinutes(2) };
     await Poll.UntilAsync(async () => (await http.GetAsync("/")).IsSuccessStatusCode ? "ready" : null, TimeSpan.FromSeconds(30), "the app");
 
     var runs = new List<double>();
@@ -47,21 +40,17 @@ Report ours, theirs;
     var series = 0L;
     for (var run = 0; run < 4; run++)
     {
-        await Task.Delay(2100);
+        await Task.Delay(5100);
         var cpu = ProcessStats.CpuSeconds(app.Id);
         var azuriteCpu = ProcessStats.CpuSeconds(azurite.ProcessId);
         var watch = Stopwatch.StartNew();
-        using var response = await http.PostAsync("/-/scrape", content: null);
-        var body = await response.Content.ReadAsStringAsync();
+        var (_, written) = await ScrapeRunAsync();
         watch.Stop();
-        using var summary = System.Text.Json.JsonDocument.Parse(body);
-        if (!response.IsSuccessStatusCode || summary.RootElement.GetProperty("targetsUp").GetInt32() != targets)
-            throw new InvalidOperationException("scrape run failed: " + body);
-        series = summary.RootElement.GetProperty("seriesWritten").GetInt64();
+        series = written;
         runs.Add(watch.Elapsed.TotalSeconds);
         cpuPerRun.Add(ProcessStats.CpuSeconds(app.Id) - cpu);
         azuriteCpuPerRun.Add(ProcessStats.CpuSeconds(azurite.ProcessId) - azuriteCpu);
-        Console.WriteLine($"fed-functions run {run + 1}: {watch.Elapsed.TotalSeconds:0.000}s, {series} series, app cpu {cpuPerRun[^1]:0.00}s, azurite cpu {azuriteCpuPerRun[^1]:0.00}s :: {body.Split("\"Logs\":[\"")[1].Split('"')[0]}");
+        Console.WriteLine($"fed-functions run {run + 1}: {watch.Elapsed.TotalSeconds:0.000}s, {series} series, app cpu {cpuPerRun[^1]:0.00}s, azurite cpu {azuriteCpuPerRun[^1]:0.00}s");
     }
 
     var (coldAll, allLatency, allBytes) = await Latency.MeasureAsync(http, everything, requests);
@@ -77,28 +66,75 @@ Report ours, theirs;
 }
 
 // --- Prometheus 2.42 --------------------------------------------------------------------------
+// 10 s between scrapes up to 1,000 targets; more targets scrape less often, so the two cores are not all Prometheus'.
+var interval = Math.Max(10, targets / 100);
+await using var prometheus = await PrometheusServer.StartAsync(
+    $"global:\n  scrape_interval: {interval}s\n  scrape_timeout: 10s\nscrape_configs:\n  - job_name: node\n    static_configs:\n      - targets: [{targetList}]\n");
+using var prometheusHttp = new HttpClient { BaseAddress = new Uri(prometheus.BaseAddress), Timeout = TimeSpan.FromMinutes(5) };
 {
-    var config = $"global:\n  scrape_interval: 10s\n  scrape_timeout: 5s\nscrape_configs:\n  - job_name: node\n    static_configs:\n      - targets: [{targetList}]\n";
-    await using var prometheus = await PrometheusServer.StartAsync(config);
-    await prometheus.WaitForTargetsAsync(targets, TimeSpan.FromSeconds(60));
+    await prometheus.WaitForTargetsAsync(targets, TimeSpan.FromSeconds(60 + targets / 50));
     var pid = int.Parse(FindPid(prometheus), CultureInfo.InvariantCulture);
-    await Task.Delay(TimeSpan.FromSeconds(12)); // past the first, series-creating round
+    await Task.Delay(TimeSpan.FromSeconds(interval + 2)); // past the first, series-creating round
     var appended0 = await OwnMetric(prometheus, "prometheus_tsdb_head_samples_appended_total");
     var cpu0 = ProcessStats.CpuSeconds(pid);
-    await Task.Delay(TimeSpan.FromSeconds(30)); // three steady scrape rounds
+    await Task.Delay(TimeSpan.FromSeconds(3 * interval)); // three steady scrape rounds
     var appended = await OwnMetric(prometheus, "prometheus_tsdb_head_samples_appended_total") - appended0;
     var cpu = ProcessStats.CpuSeconds(pid) - cpu0;
     var longest = await Scalar(prometheus, "max(scrape_duration_seconds)");
     var seriesCount = (long)await OwnMetric(prometheus, "prometheus_tsdb_head_series");
-    var (coldAll, allLatency, allBytes) = await Latency.MeasureAsync(prometheus.Http, everything, requests);
-    var (_, selLatency, selBytes) = await Latency.MeasureAsync(prometheus.Http, selective, requests);
+    var (coldAll, allLatency, allBytes) = await Latency.MeasureAsync(prometheusHttp, everything, requests);
+    var (_, selLatency, selBytes) = await Latency.MeasureAsync(prometheusHttp, selective, requests);
     theirs = new Report("Prometheus 2.42", longest, cpu / appended * 100_000, double.NaN, allLatency, selLatency, coldAll, allBytes, selBytes,
         ProcessStats.PeakMemoryMiB(pid), double.NaN, seriesCount);
 }
 
+// --- /federate path by path, both servers up, requests alternating ---------------------------------
+foreach (var path in FederatePath.All)
+{
+    // Fresh snapshots for ours (inside the 5 min lookback), untimed.
+    paths.Add(await PathResult.MeasureAsync(path, http, prometheusHttp, requests, async () => await ScrapeRunAsync()));
+}
+
 Console.WriteLine();
 Console.WriteLine(Report.Table(ours, theirs));
+Console.WriteLine(PathResult.Table(paths, targets, ours.Series));
 return 0;
+
+async Task<(ManagedProcess Process, string Address)> StartAppAsync()
+{
+    var dir = Directory.CreateTempSubdirectory("fedfn-load-").FullName;
+    var config = Path.Combine(dir, "prometheus.yml");
+    // A short interval so every manual run finds every target due.
+    await File.WriteAllTextAsync(config, $"global:\n  scrape_interval: 5s\n  scrape_timeout: 5s\nscrape_configs:\n  - job_name: node\n    static_configs:\n      - targets: [{targetList}]\n");
+    var port = FreePort.Next();
+    var process = new ManagedProcess("dotnet", [handler, "--urls", $"http://127.0.0.1:{port}"], dir, new Dictionary<string, string>
+    {
+        ["FederationStorage"] = azurite.ConnectionString,
+        ["Federation__ConfigPath"] = config,
+        ["ScrapeSchedule"] = "0 0 0 1 1 *",
+        ["Federation__MaxConcurrency"] = "64",
+    });
+    return (process, $"http://127.0.0.1:{port}");
+}
+
+// One scrape run that must find every target up; on a machine busy enough to time scrapes out, up to
+// three tries, each after the interval, so the failed targets are due again.
+async Task<(string Body, long Series)> ScrapeRunAsync()
+{
+    for (var attempt = 1; ; attempt++)
+    {
+        using var response = await http.PostAsync("/-/scrape", content: null);
+        var body = await response.Content.ReadAsStringAsync();
+        using var summary = System.Text.Json.JsonDocument.Parse(body);
+        // A successful run answers the summary itself; a failed one wraps it with the error.
+        var run = summary.RootElement.TryGetProperty("summary", out var inner) ? inner : summary.RootElement;
+        if (response.IsSuccessStatusCode && run.GetProperty("targetsUp").GetInt32() == targets)
+            return (body, run.GetProperty("seriesWritten").GetInt64());
+        if (attempt == 3) throw new InvalidOperationException("scrape run failed: " + body);
+        Console.WriteLine($"scrape run {attempt} incomplete, retrying: {body[..Math.Min(body.Length, 300)]}");
+        await Task.Delay(TimeSpan.FromSeconds(5.1));
+    }
+}
 
 static string FindPid(PrometheusServer server)
 {

@@ -104,8 +104,8 @@ public static partial class PrometheusProtobufWriter
             var remaining = _bytes.WrittenSpan;
             while (!remaining.IsEmpty)
             {
-                // Chunks, so a large family does not ask the writer for one huge segment.
-                var span = output.GetSpan(Math.Min(remaining.Length, 64 * 1024));
+                // Small asks, so a large family neither gets one huge segment nor leaves much of the writer's current one unused.
+                var span = output.GetSpan(Math.Min(remaining.Length, 1024));
                 var count = Math.Min(span.Length, remaining.Length);
                 remaining[..count].CopyTo(span);
                 output.Advance(count);

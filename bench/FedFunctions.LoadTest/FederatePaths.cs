@@ -1,0 +1,111 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Text;
+
+namespace FedFunctions.LoadTest;
+
+/// <summary>One way of asking <c>/federate</c>: which series, which format, compressed or not.</summary>
+internal sealed record FederatePath(string Name, string[] Matches, string? Accept, bool Gzip)
+{
+    public const string ProtobufAccept = "application/vnd.google.protobuf;proto=io.prometheus.client.MetricFamily;encoding=delimited";
+
+    private static readonly string[] Everything = ["{__name__=~\".+\"}"];
+    private static readonly string[] Selective = ["node_cpu_seconds_total{mode=\"idle\"}", "node_load1"];
+
+    /// <summary>The paths compared: everything as text, gzipped text, protobuf, gzipped protobuf, and a selective text request.</summary>
+    public static IReadOnlyList<FederatePath> All { get; } =
+    [
+        new("text", Everything, null, false),
+        new("gzip (text)", Everything, null, true),
+        new("protobuf", Everything, ProtobufAccept, false),
+        new("protobuf + gzip", Everything, ProtobufAccept, true),
+        new("selective (text)", Selective, null, false),
+    ];
+
+    public string Url => "/federate?" + string.Join("&", Matches.Select(m => "match[]=" + Uri.EscapeDataString(m)));
+
+    /// <summary>One request, timed to the last byte of the (still compressed) body.</summary>
+    public async Task<(double Seconds, long Bytes)> TimeAsync(HttpClient http)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Get, Url);
+        if (Accept is not null) request.Headers.TryAddWithoutValidation("Accept", Accept);
+        if (Gzip) request.Headers.TryAddWithoutValidation("Accept-Encoding", "gzip");
+        var watch = Stopwatch.StartNew();
+        using var response = await http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead);
+        response.EnsureSuccessStatusCode();
+        if (Gzip != response.Content.Headers.ContentEncoding.Contains("gzip")) throw new InvalidOperationException($"{Name}: unexpected Content-Encoding");
+        await using var body = await response.Content.ReadAsStreamAsync();
+        var buffer = new byte[256 * 1024];
+        long bytes = 0;
+        int read;
+        while ((read = await body.ReadAsync(buffer)) > 0) bytes += read;
+        return (watch.Elapsed.TotalSeconds, bytes);
+    }
+}
+
+/// <summary>Warm medians of one path on both servers, measured alternately in the same run.</summary>
+internal sealed record PathResult(string Path, double Ours, double Theirs, long OurBytes, long TheirBytes)
+{
+    /// <summary>
+    /// One untimed warm-up request each (ours re-reads the snapshots a scrape run just replaced), then
+    /// <paramref name="requests"/> rounds of one request to each server, alternating which goes first.
+    /// </summary>
+    /// <remarks>
+    /// Ours serves what its last scrape run stored, and only within the 5 min lookback: when Prometheus is slow
+    /// enough (a busy machine, many targets) for a path to take minutes, <paramref name="refresh"/> runs another
+    /// scrape run (and an untimed request after it) once a minute, so no timed request meets expired snapshots.
+    /// </remarks>
+    public static async Task<PathResult> MeasureAsync(FederatePath path, HttpClient ours, HttpClient theirs, int requests, Func<Task> refresh)
+    {
+        await refresh();
+        var refreshed = Stopwatch.StartNew();
+        await path.TimeAsync(ours);
+        await path.TimeAsync(theirs);
+        var a = new List<double>();
+        var b = new List<double>();
+        long aBytes = 0, bBytes = 0;
+        for (var i = 0; i < requests; i++)
+        {
+            if (refreshed.Elapsed > TimeSpan.FromMinutes(1))
+            {
+                await refresh();
+                await path.TimeAsync(ours);
+                refreshed.Restart();
+            }
+            if (i % 2 == 0)
+            {
+                (var s, aBytes) = await path.TimeAsync(ours);
+                a.Add(s);
+                (s, bBytes) = await path.TimeAsync(theirs);
+                b.Add(s);
+            }
+            else
+            {
+                (var s, bBytes) = await path.TimeAsync(theirs);
+                b.Add(s);
+                (s, aBytes) = await path.TimeAsync(ours);
+                a.Add(s);
+            }
+        }
+        var result = new PathResult(path.Name, a.Median(), b.Median(), aBytes, bBytes);
+        Console.WriteLine($"{path.Name}: ours {string.Join(" ", a.Select(Ms))} | prometheus {string.Join(" ", b.Select(Ms))}");
+        return result;
+    }
+
+    public static string Table(IEnumerable<PathResult> results, int targets, long series)
+    {
+        var sb = new StringBuilder();
+        sb.AppendLine(CultureInfo.InvariantCulture, $"/federate, {targets} targets, {series} series; warm medians, measured alternately:");
+        sb.AppendLine();
+        sb.AppendLine("| path | fed-functions | Prometheus 2.42 | ratio | bytes fed-functions | bytes Prometheus |");
+        sb.AppendLine("|---|---|---|---|---|---|");
+        foreach (var r in results)
+        {
+            sb.AppendLine(CultureInfo.InvariantCulture,
+                $"| {r.Path} | {Ms(r.Ours)} ms | {Ms(r.Theirs)} ms | {r.Ours / r.Theirs:0.00}x | {r.OurBytes:N0} | {r.TheirBytes:N0} |");
+        }
+        return sb.ToString();
+    }
+
+    private static string Ms(double seconds) => (seconds * 1000).ToString(seconds < 0.01 ? "0.0" : "0", CultureInfo.InvariantCulture);
+}
