@@ -178,6 +178,14 @@ public sealed class ShardQueueClient
         await DeleteAsync(messageId, popReceipt, cancellationToken).ConfigureAwait(false);
     }
 
+    /// <summary>DeleteQueuesAsync deletes the queue and its poison queue when they exist (for scratch queues, as the cost model's).</summary>
+    /// <exception cref="ShardQueueException">The queue service is unreachable or refused.</exception>
+    public async Task DeleteQueuesAsync(CancellationToken cancellationToken = default)
+    {
+        await CallAsync("delete_queue", "deleting", _queue, () => _queue.DeleteIfExistsAsync(cancellationToken), cancellationToken).ConfigureAwait(false);
+        await CallAsync("delete_queue", "deleting", _poison, () => _poison.DeleteIfExistsAsync(cancellationToken), cancellationToken).ConfigureAwait(false);
+    }
+
     private async Task<T> CallAsync<T>(string operation, string verb, QueueClient queue, Func<Task<T>> call, CancellationToken cancellationToken)
     {
         _observer?.QueueOperation(operation);

@@ -20,7 +20,10 @@ internal sealed record CostMeasurement
     /// <summary>FederateSeconds is the measured duration of each <c>/federate</c> read in the window.</summary>
     public required IReadOnlyList<double> FederateSeconds { get; init; }
 
-    /// <summary>RunStorage is the storage requests counted during the scrape runs, by "service/operation".</summary>
+    /// <summary>ShardSeconds is the measured duration of each shard message handled in the window (a ScrapeShard execution each).</summary>
+    public IReadOnlyList<double> ShardSeconds { get; init; } = [];
+
+    /// <summary>RunStorage is the storage requests counted during the scrape runs (and the shards they sent), by "service/operation".</summary>
     public required IReadOnlyDictionary<string, double> RunStorage { get; init; }
 
     /// <summary>FederateStorage is the storage requests counted during the <c>/federate</c> reads.</summary>

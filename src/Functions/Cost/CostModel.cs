@@ -33,7 +33,7 @@ internal static class CostModel
         var shards = measurement.ShardMessages * scale;
         var executions = timer + federate + shards;
         var gb = instanceMemoryMb / 1024.0;
-        var gbSeconds = (measurement.RunSeconds.Sum(BilledSeconds) + measurement.FederateSeconds.Sum(BilledSeconds)) * gb * scale;
+        var gbSeconds = (measurement.RunSeconds.Sum(BilledSeconds) + measurement.FederateSeconds.Sum(BilledSeconds) + measurement.ShardSeconds.Sum(BilledSeconds)) * gb * scale;
 
         var tableGb = measurement.StoredBytes.GetValueOrDefault("table") / BytesPerGb;
         var blobGb = measurement.StoredBytes.GetValueOrDefault("blob") / BytesPerGb;

@@ -6,6 +6,7 @@ using FedFunctions.Functions.Configuration;
 using FedFunctions.Functions.Endpoints;
 using FedFunctions.Functions.Hosting;
 using FedFunctions.Functions.Monitoring;
+using FedFunctions.Functions.Queue;
 using FedFunctions.Functions.Settings;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Options;
@@ -46,6 +47,8 @@ internal static class CostSimulation
             [FederationOptions.Section + ":ConfigPath"] = scenario.ConfigPath,
             [FederationOptions.Section + ":SnapshotTable"] = scratch,
             [FederationOptions.Section + ":SnapshotContainer"] = scratch,
+            // Shards of a run go to a scratch queue too, never to the queue the app's own workers consume.
+            [FederationOptions.Section + ":ShardQueue"] = scratch,
         });
         builder.Services.AddLogging();
         builder.Services.AddFederation(builder.Configuration);
@@ -59,7 +62,7 @@ internal static class CostSimulation
         }
         finally
         {
-            await DeleteScratchAsync(services.GetRequiredService<IOptions<StorageOptions>>().Value.Connection, scratch).ConfigureAwait(false);
+            await DeleteScratchAsync(services.GetRequiredService<IOptions<StorageOptions>>().Value.Connection, services.GetRequiredService<ShardQueueAccess>().Client, scratch).ConfigureAwait(false);
         }
     }
 
@@ -82,6 +85,7 @@ internal static class CostSimulation
         clock.AdvanceTo(start);
         var beforeFirst = CounterReading.Take(metrics);
         var first = await RunAsync(runner, cancellationToken).ConfigureAwait(false);
+        await DrainShardsAsync(services, cancellationToken).ConfigureAwait(false);
         var storedBytes = CounterReading.Take(metrics).Since(beforeFirst, CounterReading.StorageBytesWritten, "service");
         if (first.Result.TargetsFailed > 0)
             notes.Add($"{first.Result.TargetsFailed} of {first.Result.TargetsScraped} targets failed to scrape in the first run (first: {first.Result.ScrapeErrors[0]}): a down target stores a small snapshot, so the estimate is low for them");
@@ -94,12 +98,17 @@ internal static class CostSimulation
         var federateStorage = new Dictionary<string, double>(StringComparer.Ordinal);
         var runSeconds = new List<double>();
         var federateSeconds = new List<double>();
+        var shardSeconds = new List<double>();
         var startReading = CounterReading.Take(metrics);
         foreach (var (at, isRun) in events)
         {
             clock.AdvanceTo(at);
             var before = CounterReading.Take(metrics);
-            if (isRun) runSeconds.Add((await RunAsync(runner, cancellationToken).ConfigureAwait(false)).Seconds);
+            if (isRun)
+            {
+                runSeconds.Add((await RunAsync(runner, cancellationToken).ConfigureAwait(false)).Seconds);
+                shardSeconds.AddRange(await DrainShardsAsync(services, cancellationToken).ConfigureAwait(false));
+            }
             else federateSeconds.Add(await FederateAsync(services, reloader, metrics, scenario.Match, cancellationToken).ConfigureAwait(false));
             var grown = CounterReading.Take(metrics).Since(before, CounterReading.StorageOperations, "service", "operation");
             foreach (var (key, value) in grown)
@@ -121,10 +130,12 @@ internal static class CostSimulation
             Targets = first.Result.ActiveTargets.Count,
             RunSeconds = runSeconds,
             FederateSeconds = federateSeconds,
+            ShardSeconds = shardSeconds,
             RunStorage = runStorage,
             FederateStorage = federateStorage,
             QueueOperations = end.Since(startReading, CounterReading.QueueOperations, "operation"),
-            ShardMessages = end.Total(startReading, CounterReading.ShardMessages),
+            // Each handled message is one ScrapeShard execution; "sent" is the run's side of the same message.
+            ShardMessages = end.Since(startReading, CounterReading.ShardMessages, "outcome").Where(kv => kv.Key != "sent").Sum(kv => kv.Value),
             TimerExecutions = end.Total(startReading, CounterReading.Cycles),
             FederateExecutions = end.Total(startReading, CounterReading.FederateRequests),
             StoredBytes = storedBytes,
@@ -208,17 +219,44 @@ internal static class CostSimulation
         return seconds;
     }
 
-    private static async Task DeleteScratchAsync(StorageConnection connection, string name)
+    /// <summary>
+    /// DrainShardsAsync handles every shard message a run sent, one at a time through the app's own <see cref="ShardWorker"/>
+    /// (as a ScrapeShard execution would), and returns each one's duration; a shard that does not complete fails the measurement.
+    /// </summary>
+    private static async Task<List<double>> DrainShardsAsync(IServiceProvider services, CancellationToken cancellationToken)
+    {
+        var seconds = new List<double>();
+        if (services.GetRequiredService<ShardQueueAccess>().Client is not { } queue) return seconds;
+        var worker = services.GetRequiredService<ShardWorker>();
+        for (var handled = 0; handled < MaxEvents; handled++)
+        {
+            var messages = await queue.ReceiveAsync(1, ShardLease, cancellationToken).ConfigureAwait(false);
+            if (messages.Count == 0) return seconds;
+            var started = Stopwatch.GetTimestamp();
+            var result = await worker.ProcessAsync(messages[0].Body.ToString(), cancellationToken).ConfigureAwait(false);
+            seconds.Add(Stopwatch.GetElapsedTime(started).TotalSeconds);
+            if (result.Outcome is not (ShardOutcome.Completed or ShardOutcome.Expired))
+                throw new SnapshotStoreException($"a measured shard {result.Outcome.ToString().ToLowerInvariant()}: {result.Error}");
+            await queue.DeleteAsync(messages[0].MessageId, messages[0].PopReceipt, cancellationToken).ConfigureAwait(false);
+        }
+        throw new ConfigException($"more than {MaxEvents} shard messages after one run: pass a larger Federation__ShardSize");
+    }
+
+    /// <summary>ShardLease (5 min) hides a message being measured; the scratch queue has no other consumer.</summary>
+    private static readonly TimeSpan ShardLease = TimeSpan.FromMinutes(5);
+
+    private static async Task DeleteScratchAsync(StorageConnection connection, Core.Sharding.ShardQueueClient? queue, string name)
     {
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
         try
         {
             await connection.CreateTableServiceClient().DeleteTableAsync(name, timeout.Token).ConfigureAwait(false);
             await connection.CreateBlobServiceClient().GetBlobContainerClient(name).DeleteIfExistsAsync(cancellationToken: timeout.Token).ConfigureAwait(false);
+            if (queue is not null) await queue.DeleteQueuesAsync(timeout.Token).ConfigureAwait(false);
         }
-        catch (Exception ex) when (ex is Azure.RequestFailedException or AggregateException or OperationCanceledException or HttpRequestException)
+        catch (Exception ex) when (ex is Azure.RequestFailedException or AggregateException or OperationCanceledException or HttpRequestException or Core.Sharding.ShardQueueException)
         {
-            await Console.Error.WriteLineAsync($"check-config --cost: could not delete the scratch table and container \"{name}\": {ex.Message.Split('\n')[0]}").ConfigureAwait(false);
+            await Console.Error.WriteLineAsync($"check-config --cost: could not delete the scratch table, container and queue \"{name}\": {ex.Message.Split('\n')[0]}").ConfigureAwait(false);
         }
     }
 }

@@ -97,6 +97,36 @@ public sealed partial class CostCommandEndToEndTests : IAsyncLifetime
         Assert.Equal(Sorted(perRead), Sorted(Delta(afterRuns, afterRead, "fedfunctions_storage_operations_total")));
     }
 
+    [Fact]
+    public async Task ARunWithMoreDueTargetsThanTheShardSizeIsMeasuredWithItsShardsScrapedByTheAppsWorker()
+    {
+        // Shards of 2: the 3 targets of each run go out as 2 messages, handled by the app's own shard worker.
+        var settings = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["FederationStorage"] = _azurite.ConnectionString,
+            ["ScrapeSchedule"] = "* * * * * *",
+            ["Federation:ScrapeRunBudget"] = "30s",
+            ["Federation:ShardSize"] = "2",
+        }).Build();
+        using var output = new StringWriter();
+        using var error = new StringWriter();
+        var exit = CheckConfigCommand.Run(["--cost", "--json", "--window", "3s", "--federators", "0", _configUrl], output, error, settings);
+        Assert.True(exit == 0, $"exit {exit}: {error}");
+        using var prediction = JsonDocument.Parse(output.ToString());
+        var root = prediction.RootElement;
+        var runs = root.GetProperty("runs").GetInt32();
+        Assert.Equal(3, runs);
+        Assert.Equal(2 * runs, root.GetProperty("shard_messages").GetDouble()); // one ScrapeShard execution per message
+        var queue = Counts(root.GetProperty("queue_per_run"));
+        Assert.Equal(2, queue.GetValueOrDefault("send"));
+        Assert.Equal(2, queue.GetValueOrDefault("delete"));
+        Assert.Equal(3, queue.GetValueOrDefault("receive")); // two messages, then the empty look that ends the drain
+        // The workers' writes are the run's: still one write per target.
+        Assert.Equal(3, Counts(root.GetProperty("storage_per_run")).GetValueOrDefault("table/update"));
+        var queues = new Azure.Storage.Queues.QueueServiceClient(_azurite.ConnectionString).GetQueues().Select(q => q.Name).ToList();
+        Assert.DoesNotContain(queues, q => q.StartsWith("fedcost", StringComparison.Ordinal)); // the scratch queue is gone
+    }
+
     /// <summary>Waits for the next second (a new 1s slot, so every target is due) and runs a cycle.</summary>
     private static async Task RunInNextSlotAsync(AppHost app)
     {
