@@ -148,43 +148,45 @@ public sealed class NativeHistogramInteropTests(ITestOutputHelper output) : IAsy
         Assert.True(scraped.RootElement.GetProperty("targetsDown").GetInt32() == 0, log);
     }
 
-    // The histogram with classic buckets too. fed-functions (always_scrape_classic_histograms) keeps both parts and
-    // /federate sends them to a protobuf client in one message, as the target did; Prometheus 2.42 ingests a message
-    // with native parts as native only, so B, like A, stores the native histogram and no classic series. Text
-    // clients get the classic series with the target's values.
+    // The histogram with classic buckets too. fed-functions (always_scrape_classic_histograms) keeps both parts;
+    // /federate sends the native part alone in the HISTOGRAM message and the classic series untyped by series name,
+    // as Prometheus' /federate does. A (2.42) ingests the target's combined message as native only; B, federating
+    // us, stores the native histogram and the classic series with the target's values. Text clients get the
+    // classic series too.
     private async Task AssertClassicPartsAsync(IReadOnlyList<MetricFamily> families)
     {
         const string name = "interop_with_classic_seconds";
         var exposed = families.Single(f => f.Name == name).Metric.Single().Histogram;
         var labels = $"instance=\"{_target.HostPort}\",job=\"native\"";
 
-        var federated = (await FederatedFamiliesAsync()).Single(f => f.Name == name);
-        Assert.Equal(MetricType.Histogram, federated.Type);
-        var message = federated.Metric.Single().Histogram;
-        Assert.Equal(exposed.Bucket.Select(b => b.UpperBound).Append(double.PositiveInfinity), message.Bucket.Select(b => b.UpperBound));
-        Assert.Equal(exposed.Bucket.Select(b => (double)b.CumulativeCount).Append(exposed.SampleCount),
-            message.Bucket.Select(b => b.CumulativeCountFloat > 0 ? b.CumulativeCountFloat : b.CumulativeCount));
-        Assert.Equal(exposed.Schema, message.Schema);
-        Assert.NotEmpty(message.PositiveSpan);
+        var federated = await FederatedFamiliesAsync();
+        var message = federated.Single(f => f.Name == name);
+        Assert.Equal(MetricType.Histogram, message.Type);
+        Assert.Empty(message.Metric.Single().Histogram.Bucket);
+        Assert.Equal(exposed.Schema, message.Metric.Single().Histogram.Schema);
+        var buckets = federated.Single(f => f.Name == name + "_bucket");
+        Assert.Equal(MetricType.Untyped, buckets.Type);
+        Assert.Equal(exposed.Bucket.Count + 1, buckets.Metric.Count);
 
         var text = ExpositionText.Samples(await _app.FederateTextAsync("{job=\"native\"}"));
-        foreach (var bucket in exposed.Bucket)
+        var fromB = await ValuesAsync(_b, $"{name}_bucket{{job=\"native\"}}");
+        foreach (var (bound, cumulative) in exposed.Bucket.Select(b => (b.UpperBound, (double)b.CumulativeCount)).Append((double.PositiveInfinity, (double)exposed.SampleCount)))
         {
-            var key = $"{name}_bucket{{{labels},le=\"{FormatBound(bucket.UpperBound)}\"}}";
+            var le = double.IsPositiveInfinity(bound) ? "+Inf" : FormatBound(bound);
+            var key = $"{name}_bucket{{{labels},le=\"{le}\"}}";
             Assert.True(text.TryGetValue(key, out var value), $"{key} missing: {string.Join(", ", text.Keys)}");
-            Assert.Equal((double)bucket.CumulativeCount, double.Parse(value, CultureInfo.InvariantCulture));
+            Assert.Equal(cumulative, double.Parse(value, CultureInfo.InvariantCulture));
+            var inB = fromB.Where(kv => kv.Key.Contains($"le=\"{le}\"", StringComparison.Ordinal)).Select(kv => kv.Value).ToList();
+            Assert.True(inB.Count == 1, $"B has {inB.Count} {name}_bucket series with le=\"{le}\": {string.Join(", ", fromB.Keys)}");
+            Assert.Equal(cumulative, double.Parse(inB[0], CultureInfo.InvariantCulture));
         }
-        Assert.Equal((double)exposed.SampleCount, double.Parse(text[$"{name}_bucket{{{labels},le=\"+Inf\"}}"], CultureInfo.InvariantCulture));
         Assert.Equal((double)exposed.SampleCount, double.Parse(text[$"{name}_count{{{labels}}}"], CultureInfo.InvariantCulture));
 
+        Assert.Equal(0, (await _a.QueryAsync(name + "_bucket")).GetArrayLength());
         foreach (var server in new[] { _a, _b })
-        {
-            Assert.Equal(0, (await server.QueryAsync(name + "_bucket")).GetArrayLength());
             Assert.Equal(1, (await server.QueryAsync(name + "{job=\"native\"}")).GetArrayLength());
-        }
     }
 
-    // What B reads from /federate, parsed with the generated types.
     private async Task<List<MetricFamily>> FederatedFamiliesAsync()
     {
         using var request = new HttpRequestMessage(HttpMethod.Get, "/federate?match[]=" + Uri.EscapeDataString("{job=\"native\"}"));

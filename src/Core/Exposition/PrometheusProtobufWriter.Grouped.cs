@@ -36,12 +36,13 @@ public static partial class PrometheusProtobufWriter
         {
             var end = start + 1;
             while (end < samples.Count && SameGroup(samples[start].Labels, samples[end].Labels, bound)) end++;
-            // A native histogram of the same labels shares the message with the classic series, as a client sends them.
+            // A native histogram is written alone and its classic series of the same labels go out untyped, by series
+            // name, as Prometheus' /federate does: a receiver keeps only the native part of a message that has one
+            // (Prometheus 2.x always, 3.x without always_scrape_classic_histograms), so one message would lose them.
             var native = NativeIn(samples, start, end, family.Name);
-            var classicCount = end - start - (native >= 0 ? 1 : 0);
-            if (classicCount > 0 && TryReadGroup(samples, start, end, family.Name, names, bound, histogram, native, out var group))
+            if (native < 0 && TryReadGroup(samples, start, end, family.Name, names, bound, histogram, out var group))
             {
-                WriteGroupMetric(buffer, samples, start, end, group, bound, histogram, external, native);
+                WriteGroupMetric(buffer, samples, start, end, group, bound, histogram, external);
                 written++;
             }
             else
@@ -80,7 +81,7 @@ public static partial class PrometheusProtobufWriter
     /// one timestamp for all (a message has one).
     /// </summary>
     private static bool TryReadGroup(IReadOnlyList<Sample> samples, int start, int end, string familyName, GroupNames names,
-        string bound, bool histogram, int native, out Group group)
+        string bound, bool histogram, out Group group)
     {
         group = default;
         int sum = -1, count = -1, points = 0;
@@ -89,9 +90,8 @@ public static partial class PrometheusProtobufWriter
         for (var i = start; i < end; i++)
         {
             var sample = samples[i];
-            if (sample.IsHistogram && i != native) return false;
+            if (sample.IsHistogram) return false;
             if (sample.TimestampMs != timestamp) return false;
-            if (i == native) continue;
             var name = NameOf(sample, familyName);
             var boundText = sample.Labels.Get(bound);
             if (name == names.Point)
@@ -130,28 +130,17 @@ public static partial class PrometheusProtobufWriter
     }
 
     private static void WriteGroupMetric(ProtoBuffer buffer, IReadOnlyList<Sample> samples, int start, int end, Group group,
-        string bound, bool histogram, ExternalLabels external, int native)
+        string bound, bool histogram, ExternalLabels external)
     {
         var first = samples[start];
         var metric = buffer.BeginMessage(FamilyMetric);
         WriteLabels(buffer, first.Labels, bound, external);
         var body = buffer.BeginMessage(histogram ? MetricHistogram : MetricSummary);
-        if (native >= 0)
-        {
-            // Receivers read a native histogram as float only when a float count is set; the classic _count reads it too.
-            var h = samples[native].Histogram!;
-            buffer.Double(SampleCountFloatTag, h.TotalCount);
-            buffer.Double(SampleSumTag, h.Sum);
-            WriteExponentialFields(buffer, h);
-        }
-        else
-        {
-            WriteCount(buffer, samples[group.Count].Value, group.CountKind, SampleCountTag, SampleCountFloatTag);
-            buffer.Double(SampleSumTag, samples[group.Sum].Value);
-        }
+        WriteCount(buffer, samples[group.Count].Value, group.CountKind, SampleCountTag, SampleCountFloatTag);
+        buffer.Double(SampleSumTag, samples[group.Sum].Value);
         for (var i = start; i < end; i++)
         {
-            if (i == group.Sum || i == group.Count || i == native) continue;
+            if (i == group.Sum || i == group.Count) continue;
             var sample = samples[i];
             _ = TryParseBound(sample.Labels.Get(bound), out var value); // bounds were checked when the group was formed
             if (histogram)
@@ -175,8 +164,9 @@ public static partial class PrometheusProtobufWriter
     }
 
     /// <summary>
-    /// The index of the native histogram sample named like the family in <c>[start, end)</c>, or -1. Only an
-    /// exponential one can share a message with classic buckets; a custom-bucket one is written as buckets itself.
+    /// The index of the native histogram sample named like the family in <c>[start, end)</c>, or -1. A custom-bucket
+    /// one beside classic series of the same labels is left to the untyped fallback: written as buckets itself, it
+    /// would give the receiver those classic series twice.
     /// </summary>
     private static int NativeIn(IReadOnlyList<Sample> samples, int start, int end, string familyName)
     {

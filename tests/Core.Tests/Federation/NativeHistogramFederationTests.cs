@@ -83,8 +83,15 @@ public class NativeHistogramFederationTests
         Assert.Equal(expectedA.ZeroThreshold, a.ZeroThreshold);
         Assert.Equal(expectedA.ZeroCountFloat, a.ZeroCountFloat);
         Assert.Equal(42.5, a.SampleSum);
-        // The classic buckets travel in the same message, with the +Inf bucket.
-        Assert.Equal([1.0, 10, double.PositiveInfinity], a.Bucket.Select(x => x.UpperBound));
+        // The classic series of the same labels travel apart, untyped and named by series, as Prometheus' /federate
+        // sends them: a receiver keeps only the native part of a histogram message.
+        Assert.Empty(a.Bucket);
+        var buckets = Assert.Single(families, f => f.Name == "rt_seconds_bucket");
+        Assert.Equal(ProtoType.Untyped, buckets.Type);
+        var aBuckets = buckets.Metric.Where(m => m.Label.Any(l => l.Value == "/a")).ToList();
+        Assert.Equal(["1.0", "10.0", "+Inf"], aBuckets.Select(m => m.Label.Single(l => l.Name == "le").Value));
+        Assert.Contains(families, f => f.Name == "rt_seconds_count" && f.Type == ProtoType.Untyped);
+        Assert.Contains(families, f => f.Name == "rt_seconds_sum" && f.Type == ProtoType.Untyped);
         Assert.Equal(ProtobufHistograms.ToFloatProto(ProtobufHistograms.ToNative(ProtobufBodies.FloatHistogram())), b);
 
         var queue = Assert.Single(families, f => f.Name == "queue_depth");
