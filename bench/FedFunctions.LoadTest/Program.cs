@@ -113,6 +113,8 @@ async Task<(ManagedProcess Process, string Address)> StartAppAsync()
         ["Federation__ConfigPath"] = config,
         ["ScrapeSchedule"] = "0 0 0 1 1 *",
         ["Federation__MaxConcurrency"] = "64",
+        // Inline runs: the numbers are one process's scrape run (fan-out over the queue is measured apart).
+        ["Federation__ShardSize"] = "0",
     });
     return (process, $"http://127.0.0.1:{port}");
 }
