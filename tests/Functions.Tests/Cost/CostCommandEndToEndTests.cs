@@ -100,17 +100,20 @@ public sealed partial class CostCommandEndToEndTests : IAsyncLifetime
     [Fact]
     public async Task ARunWithMoreDueTargetsThanTheShardSizeIsMeasuredWithItsShardsScrapedByTheAppsWorker()
     {
-        // Shards of 2: the 3 targets of each run go out as 2 messages, handled by the app's own shard worker.
+        // Shards of 2: the 3 targets of each run go out as 2 messages, handled one after the other by the app's own
+        // shard worker. A 5s interval: a shard drained later than its interval after the run would be dropped as expired.
+        var config = Path.Combine(Directory.CreateTempSubdirectory("fedfn-cost-").FullName, "prometheus.yml");
+        await File.WriteAllTextAsync(config, $"scrape_configs:\n  - job_name: node\n    scrape_interval: 5s\n    scrape_timeout: 5s\n    static_configs:\n      - targets: [{string.Join(", ", _targets.HostPorts.Select(h => $"'{h}'"))}]\n");
         var settings = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
         {
             ["FederationStorage"] = _azurite.ConnectionString,
-            ["ScrapeSchedule"] = "* * * * * *",
+            ["ScrapeSchedule"] = "*/5 * * * * *",
             ["Federation:ScrapeRunBudget"] = "30s",
             ["Federation:ShardSize"] = "2",
         }).Build();
         using var output = new StringWriter();
         using var error = new StringWriter();
-        var exit = CheckConfigCommand.Run(["--cost", "--json", "--window", "3s", "--federators", "0", _configUrl], output, error, settings);
+        var exit = CheckConfigCommand.Run(["--cost", "--json", "--window", "15s", "--federators", "0", config], output, error, settings);
         Assert.True(exit == 0, $"exit {exit}: {error}");
         using var prediction = JsonDocument.Parse(output.ToString());
         var root = prediction.RootElement;
