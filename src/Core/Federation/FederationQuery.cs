@@ -42,13 +42,20 @@ public static class FederationQuery
             var samples = indexed.Snapshot.Samples;
             if (names is null)
             {
-                for (var i = 0; i < samples.Count; i++) Consider(indexed, i);
+                for (var i = 0; i < samples.Count; i++)
+                {
+                    if (MatchesAny(selectors, samples[i].Labels)) Consider(indexed, i);
+                }
             }
             else
             {
-                foreach (var name in names)
+                // Looked up by name: only the selectors of that name are tried, and only their other matchers.
+                foreach (var (name, named) in names)
                 {
-                    foreach (var i in indexed.SamplesNamed(name)) Consider(indexed, i);
+                    foreach (var i in indexed.SamplesNamed(name))
+                    {
+                        if (MatchesAnyNamed(named, samples[i].Labels)) Consider(indexed, i);
+                    }
                 }
             }
         }
@@ -63,7 +70,6 @@ public static class FederationQuery
             var sample = indexed.Snapshot.Samples[index];
             var ts = sample.TimestampMs ?? indexed.Snapshot.ScrapeTimestampMs;
             if (ts < minMs || ts > nowMs || StaleNaN.IsStale(sample.Value)) return;
-            if (!MatchesAny(selectors, sample.Labels)) return;
             if (sample.TimestampMs is null) sample = sample with { TimestampMs = ts };
 
             // Consecutive samples mostly share a name (the same interned string): skip the lookups then.
@@ -90,7 +96,7 @@ public static class FederationQuery
     /// of the snapshots: a family some target declared (histogram <c>x</c> for <c>x_bucket</c>) wins over the
     /// untyped fallback of a target that sent no TYPE. Otherwise the same series could land in two families.
     /// </summary>
-    private static Dictionary<string, MetricMetadata> ChooseFamilies(IEnumerable<IndexedSnapshot> snapshots, HashSet<string>? names)
+    private static Dictionary<string, MetricMetadata> ChooseFamilies(IEnumerable<IndexedSnapshot> snapshots, Dictionary<string, List<Selector>>? names)
     {
         var chosen = new Dictionary<string, MetricMetadata>(StringComparer.Ordinal);
         foreach (var indexed in snapshots)
@@ -101,7 +107,7 @@ public static class FederationQuery
             }
             else
             {
-                foreach (var name in names)
+                foreach (var name in names.Keys)
                 {
                     if (indexed.FamilyByName.TryGetValue(name, out var family)) Offer(name, family);
                 }
@@ -164,14 +170,24 @@ public static class FederationQuery
         return false;
     }
 
-    /// <summary>When every selector pins the metric name, the set of names; otherwise null (scan everything).</summary>
-    private static HashSet<string>? FixedNames(IReadOnlyList<Selector> selectors)
+    private static bool MatchesAnyNamed(List<Selector> selectors, Labels labels)
     {
-        var names = new HashSet<string>(StringComparer.Ordinal);
+        for (var i = 0; i < selectors.Count; i++)
+        {
+            if (selectors[i].MatchesNamed(labels)) return true;
+        }
+        return false;
+    }
+
+    /// <summary>When every selector pins the metric name, the selectors of each name; otherwise null (scan everything).</summary>
+    private static Dictionary<string, List<Selector>>? FixedNames(IReadOnlyList<Selector> selectors)
+    {
+        var names = new Dictionary<string, List<Selector>>(StringComparer.Ordinal);
         foreach (var selector in selectors)
         {
             if (selector.MetricName is null) return null;
-            names.Add(selector.MetricName);
+            if (!names.TryGetValue(selector.MetricName, out var named)) names.Add(selector.MetricName, named = []);
+            named.Add(selector);
         }
         return names;
     }

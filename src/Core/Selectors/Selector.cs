@@ -9,16 +9,19 @@ namespace FedFunctions.Core.Selectors;
 public sealed class Selector
 {
     private readonly LabelMatcher[] _matchers;
+    private readonly LabelMatcher[] _matchersBesidesName;
 
     internal Selector(string text, List<LabelMatcher> matchers)
     {
         Text = text;
         _matchers = [.. matchers];
-        foreach (var m in _matchers)
+        _matchersBesidesName = _matchers;
+        for (var i = 0; i < _matchers.Length; i++)
         {
-            if (m.Type == MatchType.Equal && m.Name == Label.MetricName)
+            if (_matchers[i].Type == MatchType.Equal && _matchers[i].Name == Label.MetricName)
             {
-                MetricName = m.Value;
+                MetricName = _matchers[i].Value;
+                _matchersBesidesName = [.. _matchers[..i], .. _matchers[(i + 1)..]];
                 break;
             }
         }
@@ -39,6 +42,19 @@ public sealed class Selector
         ArgumentNullException.ThrowIfNull(labels);
         if (_matchers.Length == 0) return false;
         foreach (var m in _matchers)
+        {
+            if (!m.Matches(labels.Get(m.Name))) return false;
+        }
+        return true;
+    }
+
+    /// <summary>
+    /// Matches for labels already known to carry the name <see cref="MetricName"/> (a caller that looked samples up
+    /// by name): only the other matchers are checked, so a bare name such as <c>node_load1</c> checks nothing.
+    /// </summary>
+    internal bool MatchesNamed(Labels labels)
+    {
+        foreach (var m in _matchersBesidesName)
         {
             if (!m.Matches(labels.Get(m.Name))) return false;
         }

@@ -26,6 +26,28 @@ public sealed class FederationQueryTests
 
     private static IEnumerable<Sample> All(IReadOnlyList<MetricFamily> families) => families.SelectMany(f => f.Samples);
 
+    [Theory]
+    [InlineData("a")]
+    [InlineData("a{x=\"1\"}", "a{x=\"2\"}")]
+    [InlineData("a{x!=\"1\"}", "b", "a{x=~\"[12]\"}")]
+    [InlineData("{__name__=\"a\",__name__=\"b\"}", "c")]
+    [InlineData("{__name__=\"a\",x=\"2\",__name__=\"a\"}", "b{y=\"\"}")]
+    [InlineData("a{x=\"\"}", "c")]
+    public void SelectorsThatAllNameAMetricSelectWhatAFullScanSelects(params string[] selectors)
+    {
+        // Every selector names its metric: samples are looked up by name and only the other matchers are tried.
+        // The same selectors plus one that names nothing (and matches nothing) force a scan of every sample.
+        var snapshots = new[]
+        {
+            Snapshot([S(1, Now, "__name__", "a", "x", "1"), S(2, Now, "__name__", "a", "x", "2"), S(3, Now, "__name__", "a"), S(4, Now, "__name__", "b", "y", "z"), S(5, Now, "__name__", "b")]),
+            Snapshot([S(6, Now, "__name__", "a", "x", "3"), S(7, Now, "__name__", "c", "x", "1")]),
+        };
+        var byName = Select(snapshots, selectors);
+        var scanned = Select(snapshots, [.. selectors, "{__name__=~\"never\"}"]);
+        Assert.NotEmpty(All(scanned));
+        Assert.Equal(All(scanned).Select(s => s.Labels.ToString() + "=" + s.Value), All(byName).Select(s => s.Labels.ToString() + "=" + s.Value));
+    }
+
     [Fact]
     public void NoSelectorsSelectNothing()
     {
