@@ -22,13 +22,30 @@ public static class FederationQuery
     /// <param name="lookback">How far back a sample still counts as current.</param>
     /// <returns>The families to write, sorted by name, each with its series sorted.</returns>
     public static IReadOnlyList<MetricFamily> Select(
-        IEnumerable<IndexedSnapshot> snapshots, IReadOnlyList<Selector> selectors, long nowMs, TimeSpan lookback)
+        IEnumerable<IndexedSnapshot> snapshots, IReadOnlyList<Selector> selectors, long nowMs, TimeSpan lookback) =>
+        Select(snapshots, selectors, nowMs, lookback, out _);
+
+    /// <summary>Selects and groups the samples to federate, and says until when the same snapshots give the same answer.</summary>
+    /// <param name="snapshots">The candidate snapshots (already pruned by the caller where it could).</param>
+    /// <param name="selectors">The parsed <c>match[]</c> selectors; none selects nothing.</param>
+    /// <param name="nowMs">The evaluation time in ms since the epoch.</param>
+    /// <param name="lookback">How far back a sample still counts as current.</param>
+    /// <param name="unchangedUntilMs">
+    /// The last evaluation time (ms) at which these snapshots still select exactly this answer: before a selected
+    /// sample leaves the lookback window and before a matching sample stamped in the future enters it.
+    /// </param>
+    /// <returns>The families to write, sorted by name, each with its series sorted.</returns>
+    internal static IReadOnlyList<MetricFamily> Select(
+        IEnumerable<IndexedSnapshot> snapshots, IReadOnlyList<Selector> selectors, long nowMs, TimeSpan lookback, out long unchangedUntilMs)
     {
         ArgumentNullException.ThrowIfNull(snapshots);
         ArgumentNullException.ThrowIfNull(selectors);
+        unchangedUntilMs = long.MaxValue;
         if (selectors.Count == 0) return [];
 
-        var minMs = nowMs - (long)lookback.TotalMilliseconds;
+        var lookbackMs = (long)lookback.TotalMilliseconds;
+        var minMs = nowMs - lookbackMs;
+        var until = long.MaxValue;
         var names = FixedNames(selectors);
         var list = snapshots as IReadOnlyCollection<IndexedSnapshot> ?? snapshots.ToList();
         var familyOfName = ChooseFamilies(list, names);
@@ -63,13 +80,22 @@ public static class FederationQuery
         var result = new List<MetricFamily>(families.Count);
         foreach (var family in families.Values) result.Add(family.Build());
         result.Sort(static (a, b) => string.CompareOrdinal(a.Name, b.Name));
+        unchangedUntilMs = until;
         return result;
 
         void Consider(IndexedSnapshot indexed, int index)
         {
             var sample = indexed.Snapshot.Samples[index];
             var ts = sample.TimestampMs ?? indexed.Snapshot.ScrapeTimestampMs;
-            if (ts < minMs || ts > nowMs || StaleNaN.IsStale(sample.Value)) return;
+            if (ts > nowMs)
+            {
+                // Selected once the clock reaches it.
+                until = Math.Min(until, ts - 1);
+                return;
+            }
+            if (ts < minMs || StaleNaN.IsStale(sample.Value)) return;
+            // Dropped once it is older than the lookback.
+            until = Math.Min(until, ts + lookbackMs);
             if (sample.TimestampMs is null) sample = sample with { TimestampMs = ts };
 
             // Consecutive samples mostly share a name (the same interned string): skip the lookups then.

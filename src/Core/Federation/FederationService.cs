@@ -70,8 +70,16 @@ public sealed class FederationService
         ArgumentNullException.ThrowIfNull(selectors);
         if (selectors.Count == 0) return [];
         var snapshots = await _cache.GetAsync(JobsThatCanMatch(selectors), storageBudget, cancellationToken).ConfigureAwait(false);
-        return FederationQuery.Select(snapshots, selectors, _time.GetUtcNow().ToUnixTimeMilliseconds(), Lookback);
+        var nowMs = _time.GetUtcNow().ToUnixTimeMilliseconds();
+        // The same match[] set (in any order) over the same snapshots selects the same series.
+        var key = string.Join('\n', selectors.Select(s => s.Text).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal));
+        if (_selections.Get(key, snapshots, nowMs) is { } kept) return kept;
+        var families = FederationQuery.Select(snapshots, selectors, nowMs, Lookback, out var unchangedUntilMs);
+        _selections.Put(key, snapshots, unchangedUntilMs, families);
+        return families;
     }
+
+    private readonly SelectionCache _selections = new();
 
     /// <summary>
     /// The partitions (config jobs) worth reading, or null for all. Snapshots are stored per config job, but

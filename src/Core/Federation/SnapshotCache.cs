@@ -20,6 +20,7 @@ public sealed class SnapshotCache
     private readonly ISnapshotCacheObserver? _observer;
     private readonly ConcurrentDictionary<TargetKey, (long ScrapeTimestampMs, IndexedSnapshot Snapshot)> _entries = new();
     private readonly ConcurrentDictionary<string, (long ListedAt, IReadOnlyList<IndexedSnapshot> Snapshots)> _recent = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, IReadOnlyList<IndexedSnapshot>> _last = new(StringComparer.Ordinal);
 
     /// <summary>Creates a cache over <paramref name="store"/>.</summary>
     /// <param name="store">Where the snapshots are.</param>
@@ -60,7 +61,10 @@ public sealed class SnapshotCache
     /// <summary>How many snapshots are currently held.</summary>
     public int Count => _entries.Count;
 
-    /// <summary>Returns the current snapshots of <paramref name="jobs"/> (null: every job), refreshing what changed within <see cref="ReadBudget"/>.</summary>
+    /// <summary>
+    /// Returns the current snapshots of <paramref name="jobs"/> (null: every job), refreshing what changed within
+    /// <see cref="ReadBudget"/>. While none of them changed, the same list instance is returned.
+    /// </summary>
     /// <exception cref="SnapshotStoreException">Storage could not be read, or not within <see cref="ReadBudget"/>.</exception>
     /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> was cancelled (the caller left).</exception>
     public Task<IReadOnlyList<IndexedSnapshot>> GetAsync(IReadOnlyCollection<string>? jobs, CancellationToken cancellationToken = default) =>
@@ -100,6 +104,9 @@ public sealed class SnapshotCache
         }
 
         var result = await ListAndRefreshAsync(jobs, cancellationToken).ConfigureAwait(false);
+        // While no snapshot changed, callers get the very same list: what they derived from it still holds.
+        if (_last.TryGetValue(scope, out var last) && last.SequenceEqual(result, ReferenceEqualityComparer.Instance)) result = last;
+        else _last[scope] = result;
         if (RefreshInterval > TimeSpan.Zero) _recent[scope] = (now, result);
         return result;
     }

@@ -116,6 +116,70 @@ public sealed class SnapshotCacheTests(AzuriteServer azurite)
         Assert.Equal(3, (await cache.GetAsync(null)).Count);
     }
 
+    [Fact]
+    public async Task WhileNoSnapshotChangesTheSameListIsReturned()
+    {
+        var options = new SnapshotStoreOptions { TableName = "cache" + Guid.NewGuid().ToString("N"), ContainerName = "cache" + Guid.NewGuid().ToString("N") };
+        var store = new SnapshotStore(new TableServiceClient(azurite.ConnectionString), new BlobServiceClient(azurite.ConnectionString), options);
+        await store.EnsureCreatedAsync();
+        var cache = new SnapshotCache(store); // no refresh interval: every call lists
+        await store.UpsertAsync(Snapshots.Record("node", "a", 1000, value: 1));
+        await store.UpsertAsync(Snapshots.Record("node", "b", 1000, value: 2));
+
+        var first = await cache.GetAsync(null);
+        Assert.Same(first, await cache.GetAsync(null));
+        Assert.NotSame(first, await cache.GetAsync(["node"])); // another scope, its own list
+
+        await store.UpsertAsync(Snapshots.Record("node", "b", 2000, value: 3));
+        var changed = await cache.GetAsync(null);
+        Assert.NotSame(first, changed);
+        Assert.Same(changed, await cache.GetAsync(null));
+
+        await store.DeleteExceptAsync(new HashSet<TargetKey> { new("node", "a") });
+        Assert.Single(await cache.GetAsync(null));
+    }
+
+    [Fact]
+    public async Task ARepeatedSelectionIsReusedUntilASnapshotChangesOrTheClockMovesASampleOut()
+    {
+        var options = new SnapshotStoreOptions { TableName = "sel" + Guid.NewGuid().ToString("N"), ContainerName = "sel" + Guid.NewGuid().ToString("N") };
+        var store = new SnapshotStore(new TableServiceClient(azurite.ConnectionString), new BlobServiceClient(azurite.ConnectionString), options);
+        await store.EnsureCreatedAsync();
+        const long scrapedMs = 1_700_000_000_000;
+        var clock = new WallClock(scrapedMs + 1000);
+        var federation = new FederationService(new SnapshotCache(store), FederationConfig.Parse("scrape_configs: []\n"), TimeSpan.FromMinutes(5), clock);
+        await store.UpsertAsync(Snapshots.Record("node", "a", scrapedMs, value: 1));
+        await store.UpsertAsync(Snapshots.Record("node", "b", scrapedMs, value: 2));
+        var selectors = SelectorParser.ParseMany(["m{instance=\"a\"}", "m{instance=\"b\"}"]);
+
+        var first = await federation.QueryAsync(selectors);
+        Assert.Equal(2, first.Single().Samples.Count);
+        Assert.Same(first, await federation.QueryAsync(selectors));                     // asked again: reused
+        Assert.Same(first, await federation.QueryAsync([selectors[1], selectors[0]]));  // in another order: the same set
+        Assert.NotSame(first, await federation.QueryAsync([selectors[0]]));             // another set: selected on its own
+
+        // A new snapshot: selected again, with the new value.
+        await store.UpsertAsync(Snapshots.Record("node", "b", scrapedMs + 500, value: 7));
+        var changed = await federation.QueryAsync(selectors);
+        Assert.Equal([1.0, 7.0], changed.Single().Samples.Select(s => s.Value));
+        Assert.Same(changed, await federation.QueryAsync(selectors));
+
+        // The clock at the last moment a, scraped at scrapedMs, is within the 5 min lookback: still reused.
+        clock.NowMs = scrapedMs + 300_000;
+        Assert.Same(changed, await federation.QueryAsync(selectors));
+        // One ms later a is out: selected again, without it.
+        clock.NowMs = scrapedMs + 300_001;
+        var later = await federation.QueryAsync(selectors);
+        Assert.Equal([7.0], later.Single().Samples.Select(s => s.Value));
+    }
+
+    /// <summary>A wall clock the test sets (the federation's evaluation time).</summary>
+    private sealed class WallClock(long nowMs) : TimeProvider
+    {
+        public long NowMs { get; set; } = nowMs;
+        public override DateTimeOffset GetUtcNow() => DateTimeOffset.FromUnixTimeMilliseconds(NowMs);
+    }
+
     private sealed class ManualClock : TimeProvider
     {
         private long _ticks;
