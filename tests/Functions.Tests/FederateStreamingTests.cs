@@ -4,6 +4,7 @@ using System.IO.Compression;
 using System.Net.Sockets;
 using System.Text;
 using FedFunctions.Core.Exposition;
+using FedFunctions.Core.Federation;
 using FedFunctions.Core.Model;
 using FedFunctions.Functions.Configuration;
 using FedFunctions.Functions.Endpoints;
@@ -103,7 +104,7 @@ public sealed class FederateStreamingTests(FederateStreamingFixture fixture)
                 return new NetworkStream(socket, ownsSocket: true);
             },
         };
-        using (var client = new HttpClient(handler) { BaseAddress = fixture.App.Http.BaseAddress })
+        using (var client = new HttpClient(handler) { BaseAddress = fixture.App.Http.BaseAddress, DefaultRequestHeaders = { { FederationBudget.HeaderName, FederateStreamingFixture.StorageBudgetSeconds } } })
         using (var response = await client.GetAsync(Url, HttpCompletionOption.ResponseHeadersRead))
         {
             Assert.True(response.IsSuccessStatusCode, $"federate answered {(int)response.StatusCode}");
@@ -189,6 +190,12 @@ public sealed class FederateStreamingFixture : IAsyncLifetime
 {
     public const string Everything = "{__name__=~\".+\"}";
 
+    /// <summary>
+    /// The storage budget the tests' requests ask for (as Prometheus' scrape timeout header does): the default 5 s
+    /// can run out reading this large snapshot from Azurite on a loaded machine, and a 503 is not what these tests check.
+    /// </summary>
+    public const string StorageBudgetSeconds = "60";
+
     private static readonly string HugeValue = string.Concat(Enumerable.Repeat("größe \"quoted\" back\\slash\nnew line 日本語 ", 8_000));
 
     private readonly ConcurrentDictionary<(NameEscapingScheme, bool), byte[]> _expected = new();
@@ -217,7 +224,8 @@ public sealed class FederateStreamingFixture : IAsyncLifetime
         var (status, body) = await App.TriggerScrapeAsync();
         if (status != 200 || !body.Contains("\"targetsUp\":1", StringComparison.Ordinal)) throw new InvalidOperationException("scrape failed: " + body);
         var federation = App.Services.GetRequiredService<ConfigReloader>().Current.Federation;
-        _families = await federation.QueryAsync(Core.Selectors.SelectorParser.ParseMany([Everything]));
+        _families = await federation.QueryAsync(Core.Selectors.SelectorParser.ParseMany([Everything]), TimeSpan.FromSeconds(60));
+        App.Http.DefaultRequestHeaders.Add(FederationBudget.HeaderName, StorageBudgetSeconds);
     }
 
     /// <summary>The writers' output for everything stored, in one piece (rendered once per format and escaping).</summary>
