@@ -67,10 +67,10 @@ public sealed class FederateStreamingTests(FederateStreamingFixture fixture)
     {
         using var response = await GetAsync("text/plain;version=0.0.4;escaping=allow-utf-8", gzip: false);
         var body = await response.Content.ReadAsStringAsync();
-        const string HugeLineStart = "\nhuge_blob{";
-        var start = body.IndexOf(HugeLineStart, StringComparison.Ordinal);
+        const string hugeLineStart = "\nhuge_blob{";
+        var start = body.IndexOf(hugeLineStart, StringComparison.Ordinal);
         Assert.True(start >= 0, "the huge series is missing");
-        Assert.Equal(-1, body.IndexOf(HugeLineStart, start + 1, StringComparison.Ordinal));
+        Assert.Equal(-1, body.IndexOf(hugeLineStart, start + 1, StringComparison.Ordinal));
         var line = body.AsSpan(start + 1, body.IndexOf('\n', start + 1) - start - 1);
         Assert.True(line.Contains("blob=\"" + FederateStreamingFixture.EscapedHugeValue + "\"", StringComparison.Ordinal), "the huge label value is not whole");
         Assert.Contains("{\"größe.total\",", body, StringComparison.Ordinal);
@@ -158,20 +158,20 @@ public sealed class FederateStreamingTests(FederateStreamingFixture fixture)
     /// <summary>The most a TCP socket's send buffer grows to on its own (Linux' <c>net.ipv4.tcp_wmem</c>, third value).</summary>
     private static int MaxSocketSendBuffer()
     {
-        const string TcpWmem = "/proc/sys/net/ipv4/tcp_wmem";
-        Assert.True(File.Exists(TcpWmem), $"{TcpWmem} bounds what the server can buffer; this test runs on Linux");
-        return int.Parse(File.ReadAllText(TcpWmem).Split((char[])['\t', ' ', '\n'], StringSplitOptions.RemoveEmptyEntries)[2], System.Globalization.CultureInfo.InvariantCulture);
+        const string tcpWmem = "/proc/sys/net/ipv4/tcp_wmem";
+        Assert.True(File.Exists(tcpWmem), $"{tcpWmem} bounds what the server can buffer; this test runs on Linux");
+        return int.Parse(File.ReadAllText(tcpWmem).Split((char[])['\t', ' ', '\n'], StringSplitOptions.RemoveEmptyEntries)[2], System.Globalization.CultureInfo.InvariantCulture);
     }
 
     /// <summary>fedfunctions_federate_requests_total by status code, from the app's /metrics.</summary>
     private async Task<Dictionary<string, double>> FederateRequestsAsync()
     {
-        const string Prefix = "fedfunctions_federate_requests_total{code=\"";
+        const string prefix = "fedfunctions_federate_requests_total{code=\"";
         var counts = new Dictionary<string, double>(StringComparer.Ordinal);
         foreach (var line in (await fixture.App.Http.GetStringAsync("/metrics")).Split('\n'))
         {
-            if (!line.StartsWith(Prefix, StringComparison.Ordinal)) continue;
-            var code = line[Prefix.Length..line.IndexOf('"', Prefix.Length)];
+            if (!line.StartsWith(prefix, StringComparison.Ordinal)) continue;
+            var code = line[prefix.Length..line.IndexOf('"', prefix.Length)];
             counts[code] = double.Parse(line[(line.LastIndexOf(' ') + 1)..], System.Globalization.CultureInfo.InvariantCulture);
         }
         return counts;
