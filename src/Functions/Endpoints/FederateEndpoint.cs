@@ -52,6 +52,9 @@ internal static class FederateEndpoint
         try
         {
             status = await RespondAsync(context, federation, metrics, logger);
+            // Kestrel drops writes to a connection the client has reset without an error, and cancels RequestAborted
+            // only a moment later on the thread pool: a last flush that finds the response closed tells at once.
+            if ((await context.Response.BodyWriter.FlushAsync(context.RequestAborted)).IsCompleted) status = 499;
         }
         catch (OperationCanceledException) when (context.RequestAborted.IsCancellationRequested)
         {
