@@ -56,6 +56,9 @@ try
         front = variant;
     }
     var ours = front!;
+    // The app's part on its own, in case a long run is stopped during Prometheus' (the full table follows at the end).
+    Console.WriteLine();
+    Console.WriteLine(Report.Table(reports, targets));
 
     // --- Prometheus 2.42 --------------------------------------------------------------------------
     // 10 s between scrapes up to 1,000 targets; more targets scrape less often, so the two cores are not all Prometheus'.
