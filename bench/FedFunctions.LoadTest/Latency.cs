@@ -5,28 +5,35 @@ namespace FedFunctions.LoadTest;
 /// <summary>Latency measures /federate: one cold request, then a bounded number of timed warm ones.</summary>
 internal static class Latency
 {
-    public static async Task<(double Cold, double Median, long Bytes)> MeasureAsync(HttpClient http, string[] matches, int requests)
+    /// <summary>The times, the answer's size and its number of series (text format: lines that are not comments).</summary>
+    public static async Task<(double Cold, double Median, long Bytes, long Series)> MeasureAsync(HttpClient http, string[] matches, int requests)
     {
         var url = "/federate?" + string.Join("&", matches.Select(m => "match[]=" + Uri.EscapeDataString(m)));
         var cold = await TimeAsync(http, url);
         var times = new List<double>();
-        long bytes = 0;
+        var (bytes, series) = (cold.Bytes, cold.Series);
         for (var i = 0; i < requests; i++)
         {
-            var (seconds, length) = await TimeAsync(http, url);
+            var (seconds, length, count) = await TimeAsync(http, url);
             times.Add(seconds);
-            bytes = length;
+            (bytes, series) = (length, count);
         }
-        return (cold.Seconds, times.Median(), bytes);
+        return (cold.Seconds, times.Median(), bytes, series);
     }
 
-    private static async Task<(double Seconds, long Bytes)> TimeAsync(HttpClient http, string url)
+    private static async Task<(double Seconds, long Bytes, long Series)> TimeAsync(HttpClient http, string url)
     {
         var watch = Stopwatch.StartNew();
         using var response = await http.GetAsync(url, HttpCompletionOption.ResponseHeadersRead);
         response.EnsureSuccessStatusCode();
         var body = await response.Content.ReadAsByteArrayAsync();
-        return (watch.Elapsed.TotalSeconds, body.LongLength);
+        var seconds = watch.Elapsed.TotalSeconds;
+        long series = 0;
+        for (var i = 0; i < body.Length; i++)
+        {
+            if ((i == 0 || body[i - 1] == (byte)'\n') && body[i] != (byte)'#' && body[i] != (byte)'\n') series++;
+        }
+        return (seconds, body.LongLength, series);
     }
 
     public static double Median(this IEnumerable<double> values)
