@@ -5,7 +5,12 @@ using System.Text;
 namespace FedFunctions.LoadTest;
 
 /// <summary>One way of asking <c>/federate</c>: which series, which format, compressed or not.</summary>
-internal sealed record FederatePath(string Name, string[] Matches, string? Accept, bool Gzip)
+/// <remarks>
+/// With <paramref name="Unrepeated"/> every request adds to each selector a matcher <c>bench_N=""</c> (N counting
+/// requests) that every series satisfies: the same series, but no two requests alike, so fed-functions' selection
+/// cache (which answers a repeated <c>match[]</c> set while no snapshot changed) cannot serve it.
+/// </remarks>
+internal sealed record FederatePath(string Name, string[] Matches, string? Accept, bool Gzip, bool Unrepeated = false)
 {
     public const string ProtobufAccept = "application/vnd.google.protobuf;proto=io.prometheus.client.MetricFamily;encoding=delimited";
 
@@ -20,9 +25,24 @@ internal sealed record FederatePath(string Name, string[] Matches, string? Accep
         new("protobuf", Everything, ProtobufAccept, false),
         new("protobuf + gzip", Everything, ProtobufAccept, true),
         new("selective (text)", Selective, null, false),
+        new("selective, no two requests alike", Selective, null, false, Unrepeated: true),
     ];
 
-    public string Url => "/federate?" + string.Join("&", Matches.Select(m => "match[]=" + Uri.EscapeDataString(m)));
+    private static int _requests;
+
+    public string Url
+    {
+        get
+        {
+            var matches = Matches;
+            if (Unrepeated)
+            {
+                var label = $"bench_{Interlocked.Increment(ref _requests)}=\"\"";
+                matches = [.. matches.Select(m => m.EndsWith('}') ? m[..^1] + "," + label + "}" : m + "{" + label + "}")];
+            }
+            return "/federate?" + string.Join("&", matches.Select(m => "match[]=" + Uri.EscapeDataString(m)));
+        }
+    }
 
     /// <summary>One request, timed to the last byte of the (still compressed) body.</summary>
     public async Task<(double Seconds, long Bytes)> TimeAsync(HttpClient http)
