@@ -122,8 +122,8 @@ public static class StorageOperation
     }
 
     // Queue paths are "queue", "queue/messages" or "queue/messages/id" (after the account name on an emulator's path-style
-    // URI): a request on one message carries its pop receipt, one on the messages ends in "messages". So a queue itself
-    // named "messages" reads as its messages: deleting it counts as clear (the same billing class).
+    // URI): a request on one message carries its pop receipt, one on the messages ends in "messages". So deleting a
+    // queue itself named "messages" reads as clearing it (a queue request all the same).
     private static string ClassifyQueue(string method, string path, string query)
     {
         if (HasParameter(query, "comp", "list")) return method == "GET" ? List : Other;
@@ -137,7 +137,7 @@ public static class StorageOperation
             "POST" when messages => Send,
             "GET" when messages => HasParameter(query, "peekonly", "true") ? Peek : Receive,
             "DELETE" => messages ? Clear : DeleteQueue,
-            "PUT" when !messages => CreateQueue,
+            "PUT" => CreateQueue, // the only PUT without a pop receipt or comp=
             _ => Other,
         };
     }
