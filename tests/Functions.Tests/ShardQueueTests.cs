@@ -77,10 +77,12 @@ public sealed class ShardQueueTests(AzuriteServer azurite) : IClassFixture<Azuri
         var metrics = await MetricsAsync(app);
         Assert.Equal("3", metrics["fedfunctions_shard_messages_total{outcome=\"sent\"}"]);
         Assert.Equal("5", metrics["fedfunctions_snapshots_written_total"]);
-        // Every request counted: the sends, and for each shard one receive that found it and one delete.
-        Assert.Equal("3", metrics["fedfunctions_queue_operations_total{operation=\"send\"}"]);
-        Assert.Equal("3", metrics["fedfunctions_queue_operations_total{operation=\"delete\"}"]);
-        Assert.True(int.Parse(metrics["fedfunctions_queue_operations_total{operation=\"receive\"}"], System.Globalization.CultureInfo.InvariantCulture) >= 3);
+        // Every queue request counted with the storage requests: the sends, and for each shard one receive that found it and one delete.
+        Assert.Equal("3", metrics["fedfunctions_storage_operations_total{operation=\"send\",service=\"queue\"}"]);
+        Assert.Equal("3", metrics["fedfunctions_storage_operations_total{operation=\"delete\",service=\"queue\"}"]);
+        Assert.True(int.Parse(metrics["fedfunctions_storage_operations_total{operation=\"receive\",service=\"queue\"}"], System.Globalization.CultureInfo.InvariantCulture) >= 3);
+        Assert.Equal("1", metrics["fedfunctions_storage_operations_total{operation=\"create_queue\",service=\"queue\"}"]);
+        Assert.True(long.Parse(metrics["fedfunctions_storage_bytes_written_total{service=\"queue\"}"], System.Globalization.CultureInfo.InvariantCulture) > 0, "the messages' bodies");
         var federated = ExpositionText.Samples(await app.FederateTextAsync("requests_total"));
         Assert.Equal(_targets.HostPorts.Order(), federated.Keys.Select(k => k.Split("instance=\"")[1].Split('"')[0]).Order());
         Assert.Equal(0, (await Raw(_queue).GetPropertiesAsync()).Value.ApproximateMessagesCount);

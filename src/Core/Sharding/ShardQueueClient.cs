@@ -3,13 +3,15 @@ using Azure.Core;
 using Azure.Identity;
 using Azure.Storage.Queues;
 using Azure.Storage.Queues.Models;
+using FedFunctions.Core.Storage;
 
 namespace FedFunctions.Core.Sharding;
 
 /// <summary>
 /// ShardQueueClient is the Azure Storage queue that carries shard messages, and its poison queue <c>&lt;name&gt;-poison</c>.
 /// Messages are base64-encoded (what the Functions queue trigger expects; the SDK's default is plain text). Every
-/// REST request is reported to the <see cref="IShardQueueObserver"/>. Thread-safe.
+/// REST request attempt, retries included, is reported to the <see cref="IStorageRequestObserver"/> by the same pipeline
+/// policy as the Table and Blob clients' (<see cref="StorageRequestPolicy"/>, service <c>queue</c>). Thread-safe.
 /// </summary>
 public sealed class ShardQueueClient
 {
@@ -18,39 +20,37 @@ public sealed class ShardQueueClient
 
     private readonly QueueClient _queue;
     private readonly QueueClient _poison;
-    private readonly IShardQueueObserver? _observer;
     private readonly object _gate = new();
     private Task? _creating;
     private volatile bool _created;
     private volatile bool _poisonCreated;
 
-    /// <summary>Creates the queue over <paramref name="service"/> (built with <see cref="ClientOptions"/> for base64).</summary>
-    /// <exception cref="ArgumentException"><paramref name="name"/> is not a valid queue name (<see cref="NameError"/>).</exception>
-    public ShardQueueClient(QueueServiceClient service, string name, IShardQueueObserver? observer = null)
+    // Only Create builds one: every service client it is given has the options of ClientOptions, counting policy included.
+    private ShardQueueClient(QueueServiceClient service, string name)
     {
-        ArgumentNullException.ThrowIfNull(service);
-        if (NameError(name) is { } error) throw new ArgumentException(error, nameof(name));
         _queue = service.GetQueueClient(name);
         _poison = service.GetQueueClient(name + PoisonSuffix);
-        _observer = observer;
     }
 
     /// <summary>
     /// Create builds the queue client from a connection string, or for identity-based access from the queue service
-    /// URI with the default Azure credential (<paramref name="clientId"/>: a user-assigned identity). Nothing is sent yet.
+    /// URI with the default Azure credential (<paramref name="clientId"/>: a user-assigned identity); each request it sends
+    /// is reported to <paramref name="observer"/>. Nothing is sent yet.
     /// </summary>
+    /// <exception cref="ArgumentException"><paramref name="name"/> is not a valid queue name (<see cref="NameError"/>).</exception>
     /// <exception cref="InvalidOperationException">The connection string is malformed.</exception>
-    public static ShardQueueClient Create(string? connectionString, Uri? queueServiceUri, string? clientId, string name, IShardQueueObserver? observer = null)
+    public static ShardQueueClient Create(string? connectionString, Uri? queueServiceUri, string? clientId, string name, IStorageRequestObserver? observer = null)
     {
+        if (NameError(name) is { } error) throw new ArgumentException(error, nameof(name));
         if (queueServiceUri is not null)
         {
             var credential = new DefaultAzureCredential(new DefaultAzureCredentialOptions { ManagedIdentityClientId = clientId });
-            return new ShardQueueClient(new QueueServiceClient(queueServiceUri, credential, ClientOptions()), name, observer);
+            return new ShardQueueClient(new QueueServiceClient(queueServiceUri, credential, ClientOptions(observer)), name);
         }
         ArgumentException.ThrowIfNullOrWhiteSpace(connectionString);
         try
         {
-            return new ShardQueueClient(new QueueServiceClient(connectionString, ClientOptions()), name, observer);
+            return new ShardQueueClient(new QueueServiceClient(connectionString, ClientOptions(observer)), name);
         }
         catch (Exception ex) when (ex is FormatException or ArgumentException or InvalidOperationException)
         {
@@ -59,8 +59,11 @@ public sealed class ShardQueueClient
         }
     }
 
-    /// <summary>ClientOptions: base64 messages, two quick retries, a 5 s network timeout (as the snapshot store's clients).</summary>
-    public static QueueClientOptions ClientOptions()
+    /// <summary>
+    /// ClientOptions: base64 messages, two quick retries, a 5 s network timeout (as the snapshot store's clients), and each
+    /// request attempt reported to <paramref name="observer"/>.
+    /// </summary>
+    public static QueueClientOptions ClientOptions(IStorageRequestObserver? observer = null)
     {
         var options = new QueueClientOptions { MessageEncoding = QueueMessageEncoding.Base64 };
         options.Retry.Mode = RetryMode.Exponential;
@@ -68,6 +71,7 @@ public sealed class ShardQueueClient
         options.Retry.Delay = TimeSpan.FromMilliseconds(200);
         options.Retry.MaxDelay = TimeSpan.FromSeconds(1);
         options.Retry.NetworkTimeout = TimeSpan.FromSeconds(5);
+        StorageRequestPolicy.AddTo(options, StorageService.Queue, observer);
         return options;
     }
 
@@ -114,7 +118,7 @@ public sealed class ShardQueueClient
     // Not the caller's token: one caller giving up must not fail the others waiting on the same request.
     private async Task CreateAsync()
     {
-        await CallAsync("create", "creating", _queue, () => _queue.CreateIfNotExistsAsync(), CancellationToken.None).ConfigureAwait(false);
+        await CallAsync("creating", _queue, () => _queue.CreateIfNotExistsAsync(), CancellationToken.None).ConfigureAwait(false);
         _created = true;
     }
 
@@ -123,7 +127,7 @@ public sealed class ShardQueueClient
     public async Task SendAsync(string text, TimeSpan timeToLive, CancellationToken cancellationToken = default)
     {
         await EnsureCreatedAsync(cancellationToken).ConfigureAwait(false);
-        await CallAsync("send", "sending to", _queue, () => _queue.SendMessageAsync(text, visibilityTimeout: null, timeToLive, cancellationToken), cancellationToken).ConfigureAwait(false);
+        await CallAsync("sending to", _queue, () => _queue.SendMessageAsync(text, visibilityTimeout: null, timeToLive, cancellationToken), cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>ReceiveAsync takes up to <paramref name="max"/> (1 to 32) messages, invisible to others for <paramref name="visibility"/>.</summary>
@@ -131,7 +135,7 @@ public sealed class ShardQueueClient
     public async Task<IReadOnlyList<QueueMessage>> ReceiveAsync(int max, TimeSpan visibility, CancellationToken cancellationToken = default)
     {
         await EnsureCreatedAsync(cancellationToken).ConfigureAwait(false);
-        var response = await CallAsync("receive", "receiving from", _queue, () => _queue.ReceiveMessagesAsync(max, visibility, cancellationToken), cancellationToken).ConfigureAwait(false);
+        var response = await CallAsync("receiving from", _queue, () => _queue.ReceiveMessagesAsync(max, visibility, cancellationToken), cancellationToken).ConfigureAwait(false);
         return response.Value;
     }
 
@@ -142,7 +146,7 @@ public sealed class ShardQueueClient
     /// <exception cref="ShardQueueException">The queue service is unreachable or refused (404: the message is gone or another took it).</exception>
     public async Task<string> UpdateAsync(string messageId, string popReceipt, TimeSpan visibility, CancellationToken cancellationToken = default)
     {
-        var response = await CallAsync("update", "updating a message in", _queue, () => _queue.UpdateMessageAsync(messageId, popReceipt, visibilityTimeout: visibility, cancellationToken: cancellationToken), cancellationToken).ConfigureAwait(false);
+        var response = await CallAsync("updating a message in", _queue, () => _queue.UpdateMessageAsync(messageId, popReceipt, visibilityTimeout: visibility, cancellationToken: cancellationToken), cancellationToken).ConfigureAwait(false);
         return response.Value.PopReceipt;
     }
 
@@ -152,7 +156,7 @@ public sealed class ShardQueueClient
     {
         try
         {
-            await CallAsync("delete", "deleting a message from", _queue, () => _queue.DeleteMessageAsync(messageId, popReceipt, cancellationToken), cancellationToken).ConfigureAwait(false);
+            await CallAsync("deleting a message from", _queue, () => _queue.DeleteMessageAsync(messageId, popReceipt, cancellationToken), cancellationToken).ConfigureAwait(false);
         }
         catch (ShardQueueException ex) when (ex.InnerException is RequestFailedException { Status: 404 or 400 })
         {
@@ -170,11 +174,11 @@ public sealed class ShardQueueClient
         ArgumentNullException.ThrowIfNull(body);
         if (!_poisonCreated)
         {
-            await CallAsync("create", "creating", _poison, () => _poison.CreateIfNotExistsAsync(cancellationToken: cancellationToken), cancellationToken).ConfigureAwait(false);
+            await CallAsync("creating", _poison, () => _poison.CreateIfNotExistsAsync(cancellationToken: cancellationToken), cancellationToken).ConfigureAwait(false);
             _poisonCreated = true;
         }
         // The body as received (base64-decoded by the client) goes out base64-encoded again, unchanged; -1 s: it never expires.
-        await CallAsync("send", "sending to", _poison, () => _poison.SendMessageAsync(body, visibilityTimeout: null, timeToLive: TimeSpan.FromSeconds(-1), cancellationToken), cancellationToken).ConfigureAwait(false);
+        await CallAsync("sending to", _poison, () => _poison.SendMessageAsync(body, visibilityTimeout: null, timeToLive: TimeSpan.FromSeconds(-1), cancellationToken), cancellationToken).ConfigureAwait(false);
         await DeleteAsync(messageId, popReceipt, cancellationToken).ConfigureAwait(false);
     }
 
@@ -182,13 +186,12 @@ public sealed class ShardQueueClient
     /// <exception cref="ShardQueueException">The queue service is unreachable or refused.</exception>
     public async Task DeleteQueuesAsync(CancellationToken cancellationToken = default)
     {
-        await CallAsync("delete_queue", "deleting", _queue, () => _queue.DeleteIfExistsAsync(cancellationToken), cancellationToken).ConfigureAwait(false);
-        await CallAsync("delete_queue", "deleting", _poison, () => _poison.DeleteIfExistsAsync(cancellationToken), cancellationToken).ConfigureAwait(false);
+        await CallAsync("deleting", _queue, () => _queue.DeleteIfExistsAsync(cancellationToken), cancellationToken).ConfigureAwait(false);
+        await CallAsync("deleting", _poison, () => _poison.DeleteIfExistsAsync(cancellationToken), cancellationToken).ConfigureAwait(false);
     }
 
-    private async Task<T> CallAsync<T>(string operation, string verb, QueueClient queue, Func<Task<T>> call, CancellationToken cancellationToken)
+    private static async Task<T> CallAsync<T>(string verb, QueueClient queue, Func<Task<T>> call, CancellationToken cancellationToken)
     {
-        _observer?.QueueOperation(operation);
         try
         {
             return await call().ConfigureAwait(false);

@@ -2,7 +2,7 @@ namespace FedFunctions.Core.Storage;
 
 /// <summary>
 /// IStorageRequestObserver hears about every HTTP request that a client built from a <see cref="StorageConnection"/>
-/// sends to storage, retries included (<see cref="StorageRequestPolicy"/>): what the account bills as transactions.
+/// (or a <see cref="Sharding.ShardQueueClient"/>) sends to storage, retries included (<see cref="StorageRequestPolicy"/>): what the account bills as transactions.
 /// Called concurrently from many requests; must be cheap and must not throw.
 /// </summary>
 public interface IStorageRequestObserver

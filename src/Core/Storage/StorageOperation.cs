@@ -18,13 +18,16 @@ public static class StorageOperation
     /// <summary>Insert Entity (POST <c>table</c>).</summary>
     public const string Insert = "insert";
 
-    /// <summary>Update Entity: PUT or MERGE with <c>If-Match</c> (a conditional replace).</summary>
+    /// <summary>
+    /// Update Entity: PUT or MERGE with <c>If-Match</c> (a conditional replace); or Update Message (PUT
+    /// <c>messages/id?popreceipt=..</c>: a lease renewal, or a release for retry).
+    /// </summary>
     public const string Update = "update";
 
     /// <summary>Insert Or Replace / Insert Or Merge: PUT or MERGE without <c>If-Match</c>.</summary>
     public const string Upsert = "upsert";
 
-    /// <summary>Delete Entity, or Delete Blob.</summary>
+    /// <summary>Delete Entity, Delete Blob, or Delete Message (DELETE <c>messages/id?popreceipt=..</c>).</summary>
     public const string Delete = "delete";
 
     /// <summary>An entity group transaction (POST <c>$batch</c>): one request however many entities it holds.</summary>
@@ -42,22 +45,46 @@ public static class StorageOperation
     /// <summary>Put Blob, Put Block or Put Block List: a write of blob content.</summary>
     public const string Put = "put";
 
-    /// <summary>List Blobs: each page is one request.</summary>
+    /// <summary>List Blobs, or List Queues: each page is one request.</summary>
     public const string List = "list";
 
     /// <summary>Create Container.</summary>
     public const string CreateContainer = "create_container";
 
-    /// <summary>Anything else (service or container properties, table deletion, metadata).</summary>
+    /// <summary>Put Message (POST <c>queue/messages</c>).</summary>
+    public const string Send = "send";
+
+    /// <summary>Get Messages (GET <c>queue/messages</c>): one request however many messages it takes, none included.</summary>
+    public const string Receive = "receive";
+
+    /// <summary>Peek Messages (GET <c>queue/messages?peekonly=true</c>).</summary>
+    public const string Peek = "peek";
+
+    /// <summary>Clear Messages (DELETE <c>queue/messages</c>).</summary>
+    public const string Clear = "clear";
+
+    /// <summary>Create Queue (PUT <c>queue</c>).</summary>
+    public const string CreateQueue = "create_queue";
+
+    /// <summary>Delete Queue (DELETE <c>queue</c>).</summary>
+    public const string DeleteQueue = "delete_queue";
+
+    /// <summary>Get Queue Metadata (GET or HEAD <c>queue?comp=metadata</c>): the SDK's GetProperties, with the approximate message count.</summary>
+    public const string GetProperties = "get_properties";
+
+    /// <summary>Anything else (service, container or queue properties set, ACLs, table deletion, metadata).</summary>
     public const string Other = "other";
 
     /// <summary>Classify names the operation of <paramref name="request"/> to <paramref name="service"/>.</summary>
     public static string Classify(StorageService service, Request request)
     {
         ArgumentNullException.ThrowIfNull(request);
-        return service == StorageService.Table
-            ? ClassifyTable(request.Method.Method, LastSegment(request.Uri.Path), request.Headers.Contains("If-Match"))
-            : ClassifyBlob(request.Method.Method, request.Uri.Query, request.Headers.Contains("If-None-Match") || request.Headers.Contains("If-Modified-Since"));
+        return service switch
+        {
+            StorageService.Table => ClassifyTable(request.Method.Method, LastSegment(request.Uri.Path), request.Headers.Contains("If-Match")),
+            StorageService.Queue => ClassifyQueue(request.Method.Method, request.Uri.Path, request.Uri.Query),
+            _ => ClassifyBlob(request.Method.Method, request.Uri.Query, request.Headers.Contains("If-None-Match") || request.Headers.Contains("If-Modified-Since")),
+        };
     }
 
     // Table paths end in "Tables", "Tables('name')", "$batch", "name", "name()" or "name(PartitionKey='..',RowKey='..')".
@@ -94,12 +121,36 @@ public static class StorageOperation
         };
     }
 
+    // Queue paths are "queue", "queue/messages" or "queue/messages/id" (after the account name on an emulator's path-style
+    // URI): a request on one message carries its pop receipt, one on the messages ends in "messages". So deleting a
+    // queue itself named "messages" reads as clearing it (a queue request all the same).
+    private static string ClassifyQueue(string method, string path, string query)
+    {
+        if (HasParameter(query, "comp", "list")) return method == "GET" ? List : Other;
+        if (query.Contains("restype=", StringComparison.Ordinal) || query.Contains("comp=", StringComparison.Ordinal))
+            return HasParameter(query, "comp", "metadata") && method is "GET" or "HEAD" ? GetProperties : Other;
+        if (HasParameterName(query, "popreceipt"))
+            return method switch { "DELETE" => Delete, "PUT" => Update, _ => Other };
+        var messages = LastSegment(path) == "messages";
+        return method switch
+        {
+            "POST" when messages => Send,
+            "GET" when messages => HasParameter(query, "peekonly", "true") ? Peek : Receive,
+            "DELETE" => messages ? Clear : DeleteQueue,
+            "PUT" => CreateQueue, // the only PUT without a pop receipt or comp=
+            _ => Other,
+        };
+    }
+
     private static string LastSegment(string path)
     {
         var trimmed = path.TrimEnd('/');
         var segment = trimmed[(trimmed.LastIndexOf('/') + 1)..];
         return segment.Contains('%', StringComparison.Ordinal) ? Uri.UnescapeDataString(segment) : segment;
     }
+
+    private static bool HasParameterName(string query, string name) =>
+        query.TrimStart('?').Split('&').Any(part => part.Split('=', 2)[0].Equals(name, StringComparison.OrdinalIgnoreCase));
 
     private static bool HasParameter(string query, string name, string value)
     {

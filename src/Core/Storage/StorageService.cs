@@ -8,4 +8,7 @@ public enum StorageService
 
     /// <summary>Azure Blob storage (spilled payloads, the target list, a configuration blob).</summary>
     Blob,
+
+    /// <summary>Azure Queue storage (shard messages of a fanned-out run).</summary>
+    Queue,
 }

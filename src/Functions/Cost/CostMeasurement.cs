@@ -4,7 +4,7 @@ namespace FedFunctions.Functions.Cost;
 /// CostMeasurement is what the simulation counted over <see cref="Window"/> of simulated time, in steady state (after
 /// a first run that stored every target): the app's counters' growth during the scrape runs and during the
 /// <c>/federate</c> reads, and how long each took. Keys of the storage maps are "service/operation" (e.g.
-/// "table/update"), as the labels of <c>fedfunctions_storage_operations_total</c>.
+/// "table/update", "queue/send"), as the labels of <c>fedfunctions_storage_operations_total</c>.
 /// </summary>
 internal sealed record CostMeasurement
 {
@@ -23,14 +23,14 @@ internal sealed record CostMeasurement
     /// <summary>ShardSeconds is the measured duration of each shard message handled in the window (a ScrapeShard execution each).</summary>
     public IReadOnlyList<double> ShardSeconds { get; init; } = [];
 
-    /// <summary>RunStorage is the storage requests counted during the scrape runs (and the shards they sent), by "service/operation".</summary>
+    /// <summary>
+    /// RunStorage is the storage requests counted during the scrape runs and the shards they sent, by "service/operation":
+    /// the queue requests of the fan-out (<c>queue/send</c>, <c>queue/receive</c>, <c>queue/delete</c> ...) included.
+    /// </summary>
     public required IReadOnlyDictionary<string, double> RunStorage { get; init; }
 
     /// <summary>FederateStorage is the storage requests counted during the <c>/federate</c> reads.</summary>
     public required IReadOnlyDictionary<string, double> FederateStorage { get; init; }
-
-    /// <summary>QueueOperations is <c>fedfunctions_queue_operations_total</c>'s growth, by operation (empty without the queue fan-out).</summary>
-    public required IReadOnlyDictionary<string, double> QueueOperations { get; init; }
 
     /// <summary>ShardMessages is how many shard messages were handled (<c>fedfunctions_shard_messages_total</c>): one execution each.</summary>
     public required double ShardMessages { get; init; }

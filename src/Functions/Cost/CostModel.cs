@@ -26,7 +26,7 @@ internal static class CostModel
         var table = storage.Where(kv => kv.Key.StartsWith("table/", StringComparison.Ordinal)).Sum(kv => kv.Value) * scale;
         var blobWrites = storage.Where(kv => BlobWriteOperations.Contains(kv.Key)).Sum(kv => kv.Value) * scale;
         var blobReads = storage.Where(kv => kv.Key.StartsWith("blob/", StringComparison.Ordinal) && !BlobWriteOperations.Contains(kv.Key)).Sum(kv => kv.Value) * scale;
-        var queue = measurement.QueueOperations.Values.Sum() * scale;
+        var queue = storage.Where(kv => kv.Key.StartsWith("queue/", StringComparison.Ordinal)).Sum(kv => kv.Value) * scale;
 
         var timer = measurement.TimerExecutions * scale;
         var federate = measurement.FederateExecutions * scale;

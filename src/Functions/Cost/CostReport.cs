@@ -26,7 +26,6 @@ internal static class CostReport
         output.WriteLine();
         WriteCounts(output, "Storage requests per scrape run (average)", m.RunStorage, runs);
         WriteCounts(output, "Storage requests per /federate read (average)", m.FederateStorage, reads);
-        if (m.QueueOperations.Count > 0) WriteCounts(output, "Queue requests per scrape run (average)", m.QueueOperations, runs);
         output.WriteLine($"Mean duration: scrape run {Mean(m.RunSeconds)} s, /federate read {Mean(m.FederateSeconds)} s");
         output.WriteLine();
 
@@ -63,7 +62,6 @@ internal static class CostReport
         json.WriteNumber("month_scale", estimate.Scale);
         WriteAverages(json, "storage_per_run", m.RunStorage, m.RunSeconds.Count);
         WriteAverages(json, "storage_per_federate_read", m.FederateStorage, m.FederateSeconds.Count);
-        WriteAverages(json, "queue_per_run", m.QueueOperations, m.RunSeconds.Count);
         json.WriteNumber("timer_executions", m.TimerExecutions);
         json.WriteNumber("federate_executions", m.FederateExecutions);
         json.WriteNumber("shard_messages", m.ShardMessages);

@@ -85,7 +85,7 @@ internal static class CostSimulation
         clock.AdvanceTo(start);
         var beforeFirst = CounterReading.Take(metrics);
         var first = await RunAsync(runner, cancellationToken).ConfigureAwait(false);
-        await DrainShardsAsync(services, notes, cancellationToken).ConfigureAwait(false);
+        await DrainShardsAsync(services, first.Result, notes, cancellationToken).ConfigureAwait(false);
         var storedBytes = CounterReading.Take(metrics).Since(beforeFirst, CounterReading.StorageBytesWritten, "service");
         if (first.Result.TargetsFailed > 0)
             notes.Add($"{first.Result.TargetsFailed} of {first.Result.TargetsScraped} targets failed to scrape in the first run (first: {first.Result.ScrapeErrors[0]}): a down target stores a small snapshot, so the estimate is low for them");
@@ -106,8 +106,9 @@ internal static class CostSimulation
             var before = CounterReading.Take(metrics);
             if (isRun)
             {
-                runSeconds.Add((await RunAsync(runner, cancellationToken).ConfigureAwait(false)).Seconds);
-                shardSeconds.AddRange(await DrainShardsAsync(services, notes, cancellationToken).ConfigureAwait(false));
+                var run = await RunAsync(runner, cancellationToken).ConfigureAwait(false);
+                runSeconds.Add(run.Seconds);
+                shardSeconds.AddRange(await DrainShardsAsync(services, run.Result, notes, cancellationToken).ConfigureAwait(false));
             }
             else federateSeconds.Add(await FederateAsync(services, reloader, metrics, scenario.Match, cancellationToken).ConfigureAwait(false));
             var grown = CounterReading.Take(metrics).Since(before, CounterReading.StorageOperations, "service", "operation");
@@ -133,7 +134,6 @@ internal static class CostSimulation
             ShardSeconds = shardSeconds,
             RunStorage = runStorage,
             FederateStorage = federateStorage,
-            QueueOperations = end.Since(startReading, CounterReading.QueueOperations, "operation"),
             // Each handled message is one ScrapeShard execution; "sent" is the run's side of the same message.
             ShardMessages = end.Since(startReading, CounterReading.ShardMessages, "outcome").Where(kv => kv.Key != "sent").Sum(kv => kv.Value),
             TimerExecutions = end.Total(startReading, CounterReading.Cycles),
@@ -221,24 +221,24 @@ internal static class CostSimulation
 
     /// <summary>
     /// DrainShardsAsync handles every shard message a run sent, one at a time through the app's own <see cref="ShardWorker"/>
-    /// (as a ScrapeShard execution would), and returns each one's duration; a shard that does not complete fails the measurement.
+    /// (as a ScrapeShard execution would; <see cref="ShardDelivery"/>, as the local consumer), and returns each one's duration;
+    /// a shard that does not complete or expire fails the measurement. A run that sent none is left alone: the queue is
+    /// not even looked at, as no ScrapeShard execution would follow it.
     /// </summary>
-    private static async Task<List<double>> DrainShardsAsync(IServiceProvider services, List<string> notes, CancellationToken cancellationToken)
+    private static async Task<List<double>> DrainShardsAsync(IServiceProvider services, Core.Ingestion.ScrapeCycleResult run, List<string> notes, CancellationToken cancellationToken)
     {
         var seconds = new List<double>();
-        if (services.GetRequiredService<ShardQueueAccess>().Client is not { } queue) return seconds;
+        if (run.ShardsSent == 0 || services.GetRequiredService<ShardQueueAccess>().Client is not { } queue) return seconds;
         var worker = services.GetRequiredService<ShardWorker>();
         for (var handled = 0; handled < MaxEvents; handled++)
         {
-            var messages = await queue.ReceiveAsync(1, ShardLease, cancellationToken).ConfigureAwait(false);
-            if (messages.Count == 0) return seconds;
+            if (await ShardDelivery.ReceiveAsync(queue, ShardLease, cancellationToken).ConfigureAwait(false) is not { } delivery) return seconds;
             var started = Stopwatch.GetTimestamp();
-            var result = await worker.ProcessAsync(messages[0].Body.ToString(), cancellationToken).ConfigureAwait(false);
+            var result = await delivery.ProcessAsync(worker, cancellationToken).ConfigureAwait(false);
             seconds.Add(Stopwatch.GetElapsedTime(started).TotalSeconds);
-            if (result.Outcome is not (ShardOutcome.Completed or ShardOutcome.Expired))
+            if (!await delivery.DeleteIfDoneAsync(result, cancellationToken).ConfigureAwait(false))
                 throw new SnapshotStoreException($"a measured shard {result.Outcome.ToString().ToLowerInvariant()}: {result.Error}");
             if (result.Outcome == ShardOutcome.Expired && !notes.Contains(ExpiredNote)) notes.Add(ExpiredNote);
-            await queue.DeleteAsync(messages[0].MessageId, messages[0].PopReceipt, cancellationToken).ConfigureAwait(false);
         }
         throw new ConfigException($"more than {MaxEvents} shard messages after one run: pass a larger Federation__ShardSize");
     }

@@ -10,14 +10,11 @@ namespace FedFunctions.Functions.Cost;
 /// </summary>
 internal sealed class CounterReading
 {
-    /// <summary>StorageOperations is <c>fedfunctions_storage_operations_total{service,operation}</c>.</summary>
+    /// <summary>StorageOperations is <c>fedfunctions_storage_operations_total{service,operation}</c>: table, blob and queue requests.</summary>
     public const string StorageOperations = AppMetrics.StorageOperationsName;
 
     /// <summary>StorageBytesWritten is <c>fedfunctions_storage_bytes_written_total{service}</c>.</summary>
     public const string StorageBytesWritten = "fedfunctions_storage_bytes_written_total";
-
-    /// <summary>QueueOperations is <c>fedfunctions_queue_operations_total{operation}</c>, counted by the queue fan-out when it runs.</summary>
-    public const string QueueOperations = "fedfunctions_queue_operations_total";
 
     /// <summary>ShardMessages is <c>fedfunctions_shard_messages_total{outcome}</c>: each handled shard message is one execution.</summary>
     public const string ShardMessages = "fedfunctions_shard_messages_total";

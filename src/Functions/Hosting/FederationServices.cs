@@ -88,9 +88,9 @@ internal static class FederationServices
         services.AddSingleton(sp => new TargetsReader(sp.GetRequiredService<SnapshotStore>(), sp.GetRequiredService<SnapshotCache>()));
         services.AddSingleton<Readiness>();
         // Fan-out: shard messages are sent by runs and scraped by ScrapeShard (worker) or LocalShardConsumer (standalone).
-        services.AddSingleton<QueueMonitor>();
+        // Its requests are counted as the other storage clients' are (service "queue").
         services.AddSingleton(sp => new ShardQueueAccess(sp.GetRequiredService<IOptions<StorageOptions>>().Value
-            .ShardQueue(Settings(sp).ShardQueue, sp.GetRequiredService<QueueMonitor>())));
+            .ShardQueue(Settings(sp).ShardQueue, sp.GetRequiredService<StorageRequestMonitor>())));
         services.AddSingleton<ShardWorker>();
         services.AddHostedService<StorageSetup>();
         return services;

@@ -41,7 +41,6 @@ public sealed class AppMetrics : IDisposable
     internal readonly Counter StorageBytesWritten;
     internal readonly Counter StorageBytesRead;
     internal readonly Counter ShardMessages;
-    internal readonly Counter QueueOperations;
 
     /// <summary>Creates the instruments on a meter from <paramref name="meters"/> (one per app, disposed with it).</summary>
     public AppMetrics(IMeterFactory meters)
@@ -72,7 +71,6 @@ public sealed class AppMetrics : IDisposable
         StorageBytesWritten = new(_meter, "fedfunctions_storage_bytes_written_total", "Request body bytes sent to storage, by service.", "service");
         StorageBytesRead = new(_meter, "fedfunctions_storage_bytes_read_total", "Response body bytes (Content-Length) received from storage, by service.", "service");
         ShardMessages = new(_meter, "fedfunctions_shard_messages_total", "Shard messages by outcome (sent, completed, expired, failed, poisoned).", "outcome");
-        QueueOperations = new(_meter, "fedfunctions_queue_operations_total", "Requests this process sent to the Queue service, by operation (create, send, receive, update, delete).", "operation");
     }
 
     /// <summary>

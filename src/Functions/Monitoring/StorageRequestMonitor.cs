@@ -4,7 +4,7 @@ namespace FedFunctions.Functions.Monitoring;
 
 /// <summary>
 /// StorageRequestMonitor counts every request the app's storage clients send (snapshot store, configuration blob,
-/// target list), by service and operation, and the bytes each way: <c>fedfunctions_storage_operations_total</c>,
+/// target list, shard queue), by service and operation, and the bytes each way: <c>fedfunctions_storage_operations_total</c>,
 /// <c>fedfunctions_storage_bytes_written_total</c>, <c>fedfunctions_storage_bytes_read_total</c>. The cost model
 /// (<c>check-config --cost</c>) prices these counts.
 /// </summary>
@@ -18,6 +18,11 @@ internal sealed class StorageRequestMonitor(AppMetrics metrics) : IStorageReques
         if (bytesReceived > 0) metrics.StorageBytesRead.Inc(name, by: bytesReceived);
     }
 
-    /// <summary>Name is the <c>service</c> label of <paramref name="service"/>: <c>table</c> or <c>blob</c>.</summary>
-    public static string Name(StorageService service) => service == StorageService.Table ? "table" : "blob";
+    /// <summary>Name is the <c>service</c> label of <paramref name="service"/>: <c>table</c>, <c>blob</c> or <c>queue</c>.</summary>
+    public static string Name(StorageService service) => service switch
+    {
+        StorageService.Table => "table",
+        StorageService.Queue => "queue",
+        _ => "blob",
+    };
 }

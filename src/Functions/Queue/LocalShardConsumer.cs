@@ -1,4 +1,3 @@
-using Azure.Storage.Queues.Models;
 using FedFunctions.Core.Sharding;
 using FedFunctions.Functions.Configuration;
 using FedFunctions.Functions.Monitoring;
@@ -64,15 +63,14 @@ internal sealed class LocalShardConsumer(
             try
             {
                 var lease = Lease();
-                var messages = await queue.ReceiveAsync(1, lease, stoppingToken).ConfigureAwait(false);
-                if (messages.Count == 0)
+                if (await ShardDelivery.ReceiveAsync(queue, lease, stoppingToken).ConfigureAwait(false) is not { } delivery)
                 {
                     await Task.Delay(Jittered(wait), time, stoppingToken).ConfigureAwait(false);
                     wait = wait * 2 < Settings.QueuePollingIntervalTime ? wait * 2 : Settings.QueuePollingIntervalTime;
                     continue;
                 }
                 wait = MinPollingInterval;
-                await HandleAsync(queue, messages[0], lease, stoppingToken).ConfigureAwait(false);
+                await HandleAsync(queue, delivery, lease, stoppingToken).ConfigureAwait(false);
             }
             catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
             {
@@ -100,23 +98,23 @@ internal sealed class LocalShardConsumer(
     }
 
     /// <summary>HandleAsync works on one received message, renewing its lease meanwhile, and settles it.</summary>
-    internal async Task HandleAsync(ShardQueueClient queue, QueueMessage message, TimeSpan lease, CancellationToken stoppingToken)
+    internal async Task HandleAsync(ShardQueueClient queue, ShardDelivery delivery, TimeSpan lease, CancellationToken stoppingToken)
     {
         var max = Settings.QueueMaxDequeueCount;
-        if (message.DequeueCount > max)
+        var dequeueCount = delivery.Message.DequeueCount;
+        if (dequeueCount > max)
         {
             // Tried too often already (workers died holding it): poisoned unrun, as the host does.
-            await PoisonAsync(queue, message.Body, message.MessageId, message.PopReceipt, message.DequeueCount, "tried too often (its workers stopped before settling it)", stoppingToken).ConfigureAwait(false);
+            await PoisonAsync(queue, delivery, "tried too often (its workers stopped before settling it)", stoppingToken).ConfigureAwait(false);
             return;
         }
 
         using var renewing = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken);
-        var lease0 = new LeaseState(message.PopReceipt);
-        var renewal = RenewAsync(queue, message.MessageId, lease0, lease, renewing.Token);
+        var renewal = RenewAsync(delivery, lease, renewing.Token);
         ShardResult result;
         try
         {
-            result = await worker.ProcessAsync(message.Body.ToString(), stoppingToken).ConfigureAwait(false);
+            result = await delivery.ProcessAsync(worker, stoppingToken).ConfigureAwait(false);
         }
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
         {
@@ -128,58 +126,41 @@ internal sealed class LocalShardConsumer(
             await renewal.ConfigureAwait(false);
         }
 
-        var receipt = lease0.PopReceipt;
         if (stoppingToken.IsCancellationRequested)
         {
             // Stopping: hand the message back at once for another worker (this try still counts).
             using var budget = new CancellationTokenSource(ReleaseBudget);
             metrics.ShardMessages.Inc("failed");
-            await queue.UpdateAsync(message.MessageId, receipt, TimeSpan.Zero, budget.Token).ConfigureAwait(false);
+            await delivery.HideAsync(TimeSpan.Zero, budget.Token).ConfigureAwait(false);
             return;
         }
-        switch (result.Outcome)
+        if (await delivery.DeleteIfDoneAsync(result, stoppingToken).ConfigureAwait(false)) return;
+        if (result.Outcome == ShardOutcome.Unreadable || dequeueCount >= max)
         {
-            case ShardOutcome.Completed or ShardOutcome.Expired:
-                await queue.DeleteAsync(message.MessageId, receipt, stoppingToken).ConfigureAwait(false);
-                break;
-            case ShardOutcome.Unreadable:
-                await PoisonAsync(queue, message.Body, message.MessageId, receipt, message.DequeueCount, result.Error!, stoppingToken).ConfigureAwait(false);
-                break;
-            default:
-                if (message.DequeueCount >= max)
-                {
-                    await PoisonAsync(queue, message.Body, message.MessageId, receipt, message.DequeueCount, result.Error!, stoppingToken).ConfigureAwait(false);
-                    break;
-                }
-                metrics.ShardMessages.Inc("failed");
-                logger.ShardFailed(message.DequeueCount, max, result.Error!);
-                await queue.UpdateAsync(message.MessageId, receipt, Settings.QueueRetryDelayTime, stoppingToken).ConfigureAwait(false);
-                break;
+            await PoisonAsync(queue, delivery, result.Error!, stoppingToken).ConfigureAwait(false);
+            return;
         }
+        metrics.ShardMessages.Inc("failed");
+        logger.ShardFailed(dequeueCount, max, result.Error!);
+        await delivery.HideAsync(Settings.QueueRetryDelayTime, stoppingToken).ConfigureAwait(false);
     }
 
-    private async Task PoisonAsync(ShardQueueClient queue, BinaryData body, string id, string receipt, long dequeueCount, string error, CancellationToken cancellationToken)
+    private async Task PoisonAsync(ShardQueueClient queue, ShardDelivery delivery, string error, CancellationToken cancellationToken)
     {
-        await queue.PoisonAsync(body, id, receipt, cancellationToken).ConfigureAwait(false);
+        await delivery.PoisonAsync(cancellationToken).ConfigureAwait(false);
         metrics.ShardMessages.Inc("poisoned");
-        logger.ShardPoisoned(queue.PoisonName, dequeueCount, error);
-    }
-
-    /// <summary>LeaseState is the message's latest pop receipt (each renewal replaces it).</summary>
-    private sealed class LeaseState(string popReceipt)
-    {
-        public volatile string PopReceipt = popReceipt;
+        logger.ShardPoisoned(queue.PoisonName, delivery.Message.DequeueCount, error);
     }
 
     /// <summary>RenewAsync extends the lease at half-time until cancelled; a lost lease is logged and ends the renewals.</summary>
-    private async Task RenewAsync(ShardQueueClient queue, string messageId, LeaseState state, TimeSpan lease, CancellationToken cancellationToken)
+    private async Task RenewAsync(ShardDelivery delivery, TimeSpan lease, CancellationToken cancellationToken)
     {
         try
         {
             while (true)
             {
                 await Task.Delay(lease / 2, time, cancellationToken).ConfigureAwait(false);
-                state.PopReceipt = await queue.UpdateAsync(messageId, state.PopReceipt, lease, cancellationToken).ConfigureAwait(false);
+                await delivery.HideAsync(lease, cancellationToken).ConfigureAwait(false);
             }
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)

@@ -40,9 +40,10 @@ public sealed class StorageOptions
     /// <summary>
     /// ShardQueue is the shard queue client these options reach (<paramref name="name"/>), or null when they name no queue
     /// endpoint: identity-based access without <c>FederationStorage__queueServiceUri</c>, or a connection string that lists
-    /// its blob or table endpoint but no <c>QueueEndpoint</c> (else the SDK would guess a public one). Nothing is sent yet.
+    /// its blob or table endpoint but no <c>QueueEndpoint</c> (else the SDK would guess a public one). Each request it sends
+    /// is reported to <paramref name="observer"/>, as the table and blob clients' are. Nothing is sent yet.
     /// </summary>
-    internal Core.Sharding.ShardQueueClient? ShardQueue(string name, Core.Sharding.IShardQueueObserver? observer)
+    internal Core.Sharding.ShardQueueClient? ShardQueue(string name, IStorageRequestObserver? observer)
     {
         if (Blank(TableServiceUri) && Blank(BlobServiceUri))
         {

@@ -59,8 +59,8 @@ public sealed class ShardFanOutTests(AzuriteServer azurite) : IAsyncLifetime
         Assert.Equal((3, 5, 0, 0), (run.ShardsSent, run.TargetsSent, run.TargetsScraped, run.SnapshotsWritten));
         Assert.Equal(5, run.ActiveTargets.Count);
         Assert.Empty(await store.ListVersionsAsync());
-        Assert.Equal(1, _operations.Count("create"));
-        Assert.Equal(3, _operations.Count("send"));
+        Assert.Equal(1, _operations.Count(StorageOperation.CreateQueue));
+        Assert.Equal(3, _operations.Count(StorageOperation.Send));
 
         // A worker: the messages as the trigger gets them (base64-decoded), scraped through the cycle's shard path.
         var received = (await RawQueue().ReceiveMessagesAsync(32)).Value;
@@ -137,11 +137,16 @@ public sealed class ShardFanOutTests(AzuriteServer azurite) : IAsyncLifetime
         public override DateTimeOffset GetUtcNow() => System.GetUtcNow() + shift;
     }
 
-    private sealed class CountingObserver : IShardQueueObserver
+    /// <summary>CountingObserver counts the queue client's requests by operation (it reports nothing but queue requests).</summary>
+    private sealed class CountingObserver : IStorageRequestObserver
     {
         private readonly System.Collections.Concurrent.ConcurrentDictionary<string, int> _counts = new();
 
-        public void QueueOperation(string operation) => _counts.AddOrUpdate(operation, 1, (_, n) => n + 1);
+        public void RequestSent(StorageService service, string operation, long bytesSent, long bytesReceived)
+        {
+            Assert.Equal(StorageService.Queue, service);
+            _counts.AddOrUpdate(operation, 1, (_, n) => n + 1);
+        }
 
         public int Count(string operation) => _counts.GetValueOrDefault(operation);
 

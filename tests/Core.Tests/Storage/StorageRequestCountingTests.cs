@@ -2,6 +2,8 @@ using System.Collections.Concurrent;
 using Azure.Data.Tables;
 using Azure.Storage.Blobs;
 using Azure.Storage.Blobs.Models;
+using Azure.Storage.Queues;
+using FedFunctions.Core.Sharding;
 using FedFunctions.Core.Storage;
 using FedFunctions.TestSupport;
 
@@ -16,6 +18,7 @@ public sealed class StorageRequestCountingTests(AzuriteServer azurite) : IAsyncL
 {
     private readonly string _table = "t" + Guid.NewGuid().ToString("N");
     private readonly string _container = "c" + Guid.NewGuid().ToString("N");
+    private readonly string _queue = "q" + Guid.NewGuid().ToString("N");
     private readonly Requests _requests = new();
 
     private (TableClient Table, BlobContainerClient Container) Clients()
@@ -38,6 +41,7 @@ public sealed class StorageRequestCountingTests(AzuriteServer azurite) : IAsyncL
     {
         await new TableServiceClient(azurite.ConnectionString).DeleteTableAsync(_table);
         await new BlobServiceClient(azurite.ConnectionString).GetBlobContainerClient(_container).DeleteIfExistsAsync();
+        await new QueueClient(azurite.ConnectionString, _queue).DeleteIfExistsAsync();
     }
 
     [Fact]
@@ -131,6 +135,62 @@ public sealed class StorageRequestCountingTests(AzuriteServer azurite) : IAsyncL
 
         await store.ListVersionsAsync();
         Assert.Equal([(StorageService.Table, StorageOperation.Query)], _requests.Operations());
+    }
+
+    [Fact]
+    public async Task TheShardQueuesRequestsAreCountedOnceEachUnderWhatTheyDo()
+    {
+        var queue = ShardQueueClient.Create(azurite.ConnectionString, null, null, _queue, _requests);
+        await queue.SendAsync("{}", TimeSpan.FromMinutes(1));
+        var message = Assert.Single(await queue.ReceiveAsync(32, TimeSpan.FromSeconds(30)));
+        var receipt = await queue.UpdateAsync(message.MessageId, message.PopReceipt, TimeSpan.FromSeconds(30));
+        await queue.DeleteAsync(message.MessageId, receipt);
+        Assert.Empty(await queue.ReceiveAsync(32, TimeSpan.FromSeconds(30))); // an empty look is a request too
+
+        Assert.Equal(
+            [(StorageService.Queue, StorageOperation.CreateQueue), (StorageService.Queue, StorageOperation.Send), (StorageService.Queue, StorageOperation.Receive),
+             (StorageService.Queue, StorageOperation.Update), (StorageService.Queue, StorageOperation.Delete), (StorageService.Queue, StorageOperation.Receive)],
+            _requests.Operations());
+        // "{}" goes out base64-encoded in the Put Message XML body (what comes back is counted only where the answer has a
+        // Content-Length, which Azurite's queue answers do not always have).
+        Assert.True(_requests.BytesSent(StorageService.Queue) > 0, "the message was sent");
+    }
+
+    [Fact]
+    public async Task OtherQueueRequestsAreNamedToo()
+    {
+        // A client with the shard queue's options, for the requests the shard queue itself does not send.
+        var queue = new QueueClient(azurite.ConnectionString, _queue, ShardQueueClient.ClientOptions(_requests));
+        await queue.CreateIfNotExistsAsync();
+        await queue.SendMessageAsync("a");
+        await queue.PeekMessagesAsync(32);
+        Assert.Equal(1, (await queue.GetPropertiesAsync()).Value.ApproximateMessagesCount);
+        await queue.ClearMessagesAsync();
+        await queue.DeleteAsync();
+
+        Assert.Equal(
+            [(StorageService.Queue, StorageOperation.CreateQueue), (StorageService.Queue, StorageOperation.Send), (StorageService.Queue, StorageOperation.Peek),
+             (StorageService.Queue, StorageOperation.GetProperties), (StorageService.Queue, StorageOperation.Clear), (StorageService.Queue, StorageOperation.DeleteQueue)],
+            _requests.Operations());
+    }
+
+    [Fact]
+    public async Task ARetriedRequestIsCountedOncePerAttempt()
+    {
+        // A queue endpoint that takes the queue but answers every message request 503 Server Busy (as an overloaded
+        // account does): the SDK tries three times (two retries), and each attempt is a request the account would bill.
+        await using var busy = await TargetServer.StartAsync();
+        busy.Serve($"/{AzuriteServer.AccountName}/{_queue}", new TargetResponse([], Status: 201));
+        busy.Serve($"/{AzuriteServer.AccountName}/{_queue}/messages", new TargetResponse([], Status: 503));
+        var connection = $"DefaultEndpointsProtocol=http;AccountName={AzuriteServer.AccountName};AccountKey={AzuriteServer.AccountKey};QueueEndpoint={busy.BaseAddress}/{AzuriteServer.AccountName};";
+        var queue = ShardQueueClient.Create(connection, null, null, _queue, _requests);
+
+        var error = await Assert.ThrowsAsync<ShardQueueException>(() => queue.SendAsync("{}", TimeSpan.FromMinutes(1)));
+
+        Assert.Contains("HTTP 503", error.Message, StringComparison.Ordinal);
+        var attempts = busy.Requests.Count(r => r.Path.EndsWith("/messages", StringComparison.Ordinal));
+        Assert.Equal(3, attempts);
+        Assert.Equal([(StorageService.Queue, StorageOperation.CreateQueue), .. Enumerable.Repeat((StorageService.Queue, StorageOperation.Send), attempts)], _requests.Operations());
     }
 
     /// <summary>Requests records what the policy reported, in order.</summary>

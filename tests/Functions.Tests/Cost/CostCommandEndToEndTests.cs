@@ -11,7 +11,8 @@ namespace FedFunctions.Functions.Tests.Cost;
 /// <summary>
 /// <c>check-config --cost</c> predicts the storage requests of each scrape run and each <c>/federate</c> read of a
 /// configuration; a running app on the same configuration (read from a blob, three loopback targets due at every
-/// run) counts exactly those on <c>/metrics</c>. Azurite and the targets are this class's own.
+/// run) counts exactly those on <c>/metrics</c>, and so does one whose runs fan out over the shard queue (its queue
+/// requests counted with the storage requests). Azurite and the targets are this class's own.
 /// </summary>
 [Collection(CostCollection.Name)]
 public sealed partial class CostCommandEndToEndTests : IAsyncLifetime
@@ -80,6 +81,8 @@ public sealed partial class CostCommandEndToEndTests : IAsyncLifetime
             ["Federation__ConfigPath"] = _configUrl,
             ["Federation__SnapshotTable"] = "costapp",
             ["Federation__SnapshotContainer"] = "costapp",
+            // No shard consumer polling the (unused) queue: the command models a run's requests, not an idle listener's.
+            ["Federation__QueueWorkers"] = "0",
         });
         await RunInNextSlotAsync(app); // the first run stores every target: not the steady state
         await app.FederateTextAsync("{job=~\".+\"}");
@@ -120,23 +123,52 @@ public sealed partial class CostCommandEndToEndTests : IAsyncLifetime
         var runs = root.GetProperty("runs").GetInt32();
         Assert.Equal(3, runs);
         Assert.Equal(2 * runs, root.GetProperty("shard_messages").GetDouble()); // one ScrapeShard execution per message
-        var queue = Counts(root.GetProperty("queue_per_run"));
-        Assert.Equal(2, queue.GetValueOrDefault("send"));
-        Assert.Equal(2, queue.GetValueOrDefault("delete"));
-        Assert.Equal(3, queue.GetValueOrDefault("receive")); // two messages, then the empty look that ends the drain
+        var perRun = Counts(root.GetProperty("storage_per_run"));
+        Assert.Equal(2, perRun.GetValueOrDefault("queue/send"));
+        Assert.Equal(2, perRun.GetValueOrDefault("queue/delete"));
+        Assert.Equal(3, perRun.GetValueOrDefault("queue/receive")); // two messages, then the empty look that ends the drain
+        Assert.Equal(0, perRun.GetValueOrDefault("queue/update")); // the command holds each message without renewing
         // The workers' writes are the run's: still one write per target.
-        Assert.Equal(3, Counts(root.GetProperty("storage_per_run")).GetValueOrDefault("table/update"));
+        Assert.Equal(3, perRun.GetValueOrDefault("table/update"));
         var queues = new Azure.Storage.Queues.QueueServiceClient(_azurite.ConnectionString).GetQueues().Select(q => q.Name).ToList();
         Assert.DoesNotContain(queues, q => q.StartsWith("fedcost", StringComparison.Ordinal)); // the scratch queue is gone
+
+        // The app on the same configuration fans out the same way and its own consumer scrapes the shards: per run it
+        // counts the same requests on /metrics. Receives are left out of the comparison: the consumer polls the queue on
+        // its own back-off, not once per run; lease renewals too, which only a shard slower than half its lease makes.
+        await using var app = await AppHost.StartAsync(await File.ReadAllTextAsync(config), _azurite.ConnectionString, new Dictionary<string, string>
+        {
+            ["Federation__SnapshotTable"] = "costshards",
+            ["Federation__SnapshotContainer"] = "costshards",
+            ["Federation__ShardSize"] = "2",
+            ["Federation__ShardQueue"] = "costshards",
+            ["Federation__QueuePollingInterval"] = "200ms",
+        });
+        await RunInNextSlotAsync(app, slotSeconds: 5, shards: 2); // the first run stores every target: not the steady state
+        var before = await ReadCountersAsync(app);
+        for (var i = 0; i < runs; i++) await RunInNextSlotAsync(app, slotSeconds: 5, shards: 2 * (i + 2));
+        var countedPerRun = Delta(before, await ReadCountersAsync(app), "fedfunctions_storage_operations_total").ToDictionary(kv => kv.Key, kv => kv.Value / runs);
+        Assert.Equal(2, countedPerRun.GetValueOrDefault("queue/send"));
+        string[] polled = ["queue/receive", "queue/update"];
+        Assert.Equal(Sorted(perRun.Where(kv => !polled.Contains(kv.Key)).ToDictionary()), Sorted(countedPerRun.Where(kv => !polled.Contains(kv.Key)).ToDictionary()));
     }
 
-    /// <summary>Waits for the next second (a new 1s slot, so every target is due) and runs a cycle.</summary>
-    private static async Task RunInNextSlotAsync(AppHost app)
+    /// <summary>
+    /// Waits for the next slot of <paramref name="slotSeconds"/> (so every target is due) and runs a cycle; with
+    /// <paramref name="shards"/>, then waits until the app's consumer has completed and deleted that many shards in all.
+    /// </summary>
+    private static async Task RunInNextSlotAsync(AppHost app, int slotSeconds = 1, int shards = 0)
     {
-        var now = DateTimeOffset.UtcNow;
-        await Task.Delay(TimeSpan.FromMilliseconds(1000 - now.Millisecond + 150));
+        var slotMs = slotSeconds * 1000L;
+        var nowMs = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
+        await Task.Delay(TimeSpan.FromMilliseconds(slotMs - (nowMs % slotMs) + 150));
         var (status, body) = await app.TriggerScrapeAsync();
         Assert.True(status == 200, body);
+        if (shards == 0) return;
+        const string completed = "fedfunctions_shard_messages_total{outcome=\"completed\"}";
+        const string deleted = "fedfunctions_storage_operations_total{operation=\"delete\",service=\"queue\"}";
+        await Poll.UntilAsync(async () => await ReadCountersAsync(app) is var c && c.GetValueOrDefault(completed) >= shards && c.GetValueOrDefault(deleted) >= shards ? "" : null,
+            TimeSpan.FromSeconds(60), $"{shards} completed and deleted shards");
     }
 
     private List<string> Tables() => new Azure.Data.Tables.TableServiceClient(_azurite.ConnectionString).Query().Select(t => t.Name).ToList();

@@ -11,9 +11,12 @@ public sealed class CostModelTests
         Targets = 200,
         RunSeconds = [0.3, 1.24, 2.0, 0.05],
         FederateSeconds = [0.2, 0.2, 0.2, 1.05],
-        RunStorage = new Dictionary<string, double> { ["table/update"] = 800, ["table/query"] = 4, ["blob/put"] = 10, ["blob/delete"] = 10, ["blob/conditional_get"] = 4 },
+        RunStorage = new Dictionary<string, double>
+        {
+            ["table/update"] = 800, ["table/query"] = 4, ["blob/put"] = 10, ["blob/delete"] = 10, ["blob/conditional_get"] = 4,
+            ["queue/send"] = 8, ["queue/receive"] = 10, ["queue/delete"] = 8,
+        },
         FederateStorage = new Dictionary<string, double> { ["table/query"] = 4, ["table/get"] = 800, ["blob/get"] = 10 },
-        QueueOperations = new Dictionary<string, double> { ["send"] = 8, ["receive"] = 10, ["delete"] = 8 },
         ShardMessages = 8,
         TimerExecutions = timerExecutions,
         FederateExecutions = federateExecutions,
@@ -32,7 +35,7 @@ public sealed class CostModelTests
         var table = Line(estimate, "table transactions");
         Assert.Equal((800 + 4 + 4 + 800) * scale, table.Quantity, 3);
         Assert.Equal(table.Quantity / 10_000 * CostRates.TableTransactions.Usd, table.Usd, 9);
-        // put is a write; delete, conditional get and get are read-class.
+        // put is a write; delete, conditional get and get are read-class; queue requests are neither table nor blob.
         Assert.Equal(10 * scale, Line(estimate, "blob write").Quantity, 3);
         Assert.Equal((10 + 4 + 10) * scale, Line(estimate, "blob read").Quantity, 3);
         Assert.Equal(26 * scale, Line(estimate, "queue").Quantity, 3);
