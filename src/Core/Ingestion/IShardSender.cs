@@ -17,8 +17,13 @@ public interface IShardSender
     /// throw for queue trouble: targets it could not send come back in <see cref="ShardDispatch.NotSent"/> (the cycle
     /// scrapes them inline, so nothing is lost) with the reason in <see cref="ShardDispatch.Error"/>.
     /// </summary>
+    /// <param name="targets">The due targets.</param>
+    /// <param name="scheduledMs">The run's scheduled time.</param>
+    /// <param name="stored">The stored versions the run listed (their ETags travel with the targets, so a worker's write is one request).</param>
+    /// <param name="cancellationToken">Stops sending; what was sent stays sent.</param>
     /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> was cancelled.</exception>
-    Task<ShardDispatch> SendAsync(IReadOnlyList<ScrapeTarget> targets, long scheduledMs, CancellationToken cancellationToken);
+    Task<ShardDispatch> SendAsync(IReadOnlyList<ScrapeTarget> targets, long scheduledMs, IReadOnlyDictionary<Storage.TargetKey, Storage.SnapshotVersion> stored,
+        CancellationToken cancellationToken);
 }
 
 /// <summary>ShardDispatch is what <see cref="IShardSender.SendAsync"/> did.</summary>

@@ -45,7 +45,7 @@ public sealed class ScrapeCycle : IDisposable
     /// </param>
     /// <param name="shards">
     /// Fans a run out when more targets are due than one shard holds: the due targets go to other workers
-    /// (<see cref="ScrapeShardAsync"/>) instead of being scraped in the run; null: every run scrapes inline.
+    /// (<see cref="ScrapeShardAsync(IReadOnlyList{ScrapeTarget}, IEnumerable{SnapshotVersion}, TimeSpan, CancellationToken)"/>) instead of being scraped in the run; null: every run scrapes inline.
     /// </param>
     public ScrapeCycle(FederationConfig config, Scraper scraper, SnapshotStore store, IScrapeCycleObserver? observer = null, TimeProvider? timeProvider = null, TargetDiscovery? discovery = null, IShardSender? shards = null)
     {
@@ -163,8 +163,8 @@ public sealed class ScrapeCycle : IDisposable
         {
             return run.EndedBeforeScraping(targets.Count, "while listing the stored snapshots");
         }
-        var lastScrape = new Dictionary<TargetKey, long>();
-        foreach (var version in stored) lastScrape[version.Key] = version.ScrapeTimestampMs;
+        var storedByKey = new Dictionary<TargetKey, SnapshotVersion>();
+        foreach (var version in stored) storedByKey[version.Key] = version;
 
         var configured = new HashSet<TargetKey>();
         // A job whose discovery source was never read in this process has unknown targets: keep what is stored.
@@ -177,7 +177,7 @@ public sealed class ScrapeCycle : IDisposable
         {
             var key = SnapshotStore.KeyFor(target.Job.JobName, target.Labels);
             configured.Add(key);
-            long? last = lastScrape.TryGetValue(key, out var ms) ? ms : null;
+            long? last = storedByKey.TryGetValue(key, out var version) ? version.ScrapeTimestampMs : null;
             if (ScrapeDuePolicy.IsDue(target.ScrapeInterval, last, nowMs)) due.Add((target, key));
         }
 
@@ -191,7 +191,7 @@ public sealed class ScrapeCycle : IDisposable
             try
             {
                 // Fan-out: workers scrape the shards; what could not be sent is scraped here, so nothing is lost.
-                dispatch = await _shards.SendAsync(due.Select(d => d.Target).ToArray(), nowMs, token).ConfigureAwait(false);
+                dispatch = await _shards.SendAsync(due.Select(d => d.Target).ToArray(), nowMs, storedByKey, token).ConfigureAwait(false);
                 var notSent = dispatch.NotSent.ToHashSet();
                 inline = due.Where(d => notSent.Contains(d.Target)).ToList();
                 if (dispatch.Error is { } sendError) storageErrors.Add($"sending shards: {sendError}");
@@ -252,9 +252,20 @@ public sealed class ScrapeCycle : IDisposable
     /// <param name="targets">The shard's targets.</param>
     /// <param name="budget">How long the shard may take (<see cref="Timeout.InfiniteTimeSpan"/>: no limit); targets left then keep their previous snapshot.</param>
     /// <param name="cancellationToken">Stops the shard early, with the same outcome as an exhausted budget.</param>
-    public async Task<ScrapeCycleResult> ScrapeShardAsync(IReadOnlyList<ScrapeTarget> targets, TimeSpan budget, CancellationToken cancellationToken = default)
+    public Task<ScrapeCycleResult> ScrapeShardAsync(IReadOnlyList<ScrapeTarget> targets, TimeSpan budget, CancellationToken cancellationToken = default) =>
+        ScrapeShardAsync(targets, null, budget, cancellationToken);
+
+    /// <summary>ScrapeShardAsync as above, knowing the versions the sending run listed for these targets.</summary>
+    /// <param name="targets">The shard's targets.</param>
+    /// <param name="stored">The versions the sending run listed for these targets: the writes then need no read first, even
+    /// when another process wrote the targets last (null: none known).</param>
+    /// <param name="budget">How long the shard may take (<see cref="Timeout.InfiniteTimeSpan"/>: no limit).</param>
+    /// <param name="cancellationToken">Stops the shard early, with the same outcome as an exhausted budget.</param>
+    public async Task<ScrapeCycleResult> ScrapeShardAsync(IReadOnlyList<ScrapeTarget> targets, IEnumerable<SnapshotVersion>? stored, TimeSpan budget,
+        CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(targets);
+        foreach (var version in stored ?? []) _store.Know(version);
         if (budget != Timeout.InfiniteTimeSpan) ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(budget, TimeSpan.Zero);
         var started = Stopwatch.GetTimestamp();
         using var deadline = new CancellationTokenSource(budget, _time);

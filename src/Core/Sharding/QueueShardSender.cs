@@ -37,9 +37,10 @@ public sealed class QueueShardSender : IShardSender
     public int ShardSize { get; }
 
     /// <inheritdoc />
-    public async Task<ShardDispatch> SendAsync(IReadOnlyList<ScrapeTarget> targets, long scheduledMs, CancellationToken cancellationToken)
+    public async Task<ShardDispatch> SendAsync(IReadOnlyList<ScrapeTarget> targets, long scheduledMs, IReadOnlyDictionary<Storage.TargetKey, Storage.SnapshotVersion> stored,
+        CancellationToken cancellationToken)
     {
-        var shards = ShardPlanner.Plan(targets, ShardSize, _configHash, scheduledMs, out var tooLarge, _maxMessageBytes);
+        var shards = ShardPlanner.Plan(targets, ShardSize, _configHash, scheduledMs, out var tooLarge, _maxMessageBytes, stored);
         var notSent = new List<ScrapeTarget>(tooLarge);
         string? error = tooLarge.Count > 0 ? $"{tooLarge.Count} targets do not fit a queue message even alone and are scraped inline" : null;
         int messages = 0, sent = 0;

@@ -26,4 +26,8 @@ public sealed record ShardMessage(string ConfigHash, long ScheduledMs, IReadOnly
 /// <param name="IntervalMs">The target's scrape interval (after <c>__scrape_interval__</c> relabeling).</param>
 /// <param name="TimeoutMs">The target's scrape timeout.</param>
 /// <param name="ForcedError">The forced error (<c>target_limit</c> exceeded), or null.</param>
-public sealed record ShardTarget(string Job, string Url, Labels Labels, long IntervalMs, long TimeoutMs, string? ForcedError);
+/// <param name="Stored">
+/// The stored version the scheduler listed for this target, or null (never stored): with its ETag the worker writes
+/// the new snapshot with one conditional request, whichever process wrote it last.
+/// </param>
+public sealed record ShardTarget(string Job, string Url, Labels Labels, long IntervalMs, long TimeoutMs, string? ForcedError, Storage.SnapshotVersion? Stored = null);

@@ -8,7 +8,8 @@ namespace FedFunctions.Core.Sharding;
 
 /// <summary>
 /// ShardMessageCodec writes and reads <see cref="ShardMessage"/> as compact JSON (version 1):
-/// <c>{"v":1,"config":"…","scheduled":ms,"targets":[{"job":"…","url":"…","labels":["name","value",…],"interval":ms,"timeout":ms,"error":"…"}]}</c>.
+/// <c>{"v":1,"config":"…","scheduled":ms,"targets":[{"job":"…","url":"…","labels":["name","value",…],"interval":ms,"timeout":ms,"error":"…",
+/// "stored":{"ms":ms,"etag":"…","blob":"…"}}]}</c> (<c>error</c>, <c>stored</c> and <c>blob</c> only when present).
 /// The queue carries it base64-encoded, as the Functions queue trigger expects.
 /// </summary>
 public static class ShardMessageCodec
@@ -59,6 +60,14 @@ public static class ShardMessageCodec
         json.WriteNumber("interval", target.IntervalMs);
         json.WriteNumber("timeout", target.TimeoutMs);
         if (target.ForcedError is not null) json.WriteString("error", target.ForcedError);
+        if (target.Stored is { } stored)
+        {
+            json.WriteStartObject("stored");
+            json.WriteNumber("ms", stored.ScrapeTimestampMs);
+            json.WriteString("etag", stored.ETag);
+            if (stored.Blob is not null) json.WriteString("blob", stored.Blob);
+            json.WriteEndObject();
+        }
         json.WriteEndObject();
     }
 
@@ -96,13 +105,23 @@ public static class ShardMessageCodec
         var interval = Required(item, "interval").GetInt64();
         var timeout = Required(item, "timeout").GetInt64();
         if (interval <= 0 || timeout <= 0) throw Invalid("\"interval\" and \"timeout\" must be positive");
+        var job = Required(item, "job").GetString() ?? throw Invalid("\"job\" is null");
+        var targetLabels = Labels.From(labels);
+        Storage.SnapshotVersion? stored = null;
+        if (item.TryGetProperty("stored", out var version))
+        {
+            stored = new Storage.SnapshotVersion(Storage.SnapshotStore.KeyFor(job, targetLabels), Required(version, "ms").GetInt64(),
+                Required(version, "etag").GetString() ?? throw Invalid("\"etag\" is null"),
+                version.TryGetProperty("blob", out var blob) ? blob.GetString() : null);
+        }
         return new ShardTarget(
-            Required(item, "job").GetString() ?? throw Invalid("\"job\" is null"),
+            job,
             Required(item, "url").GetString() ?? throw Invalid("\"url\" is null"),
-            Labels.From(labels),
+            targetLabels,
             interval,
             timeout,
-            item.TryGetProperty("error", out var error) ? error.GetString() : null);
+            item.TryGetProperty("error", out var error) ? error.GetString() : null,
+            stored);
     }
 
     private static JsonElement Required(JsonElement element, string name) =>
@@ -110,12 +129,12 @@ public static class ShardMessageCodec
 
     private static ShardMessageException Invalid(string problem, Exception? inner = null) => new($"not a shard message: {problem}", inner);
 
-    /// <summary>FromTarget is the message form of <paramref name="target"/>.</summary>
-    public static ShardTarget FromTarget(ScrapeTarget target)
+    /// <summary>FromTarget is the message form of <paramref name="target"/>, with its <paramref name="stored"/> version if it has one.</summary>
+    public static ShardTarget FromTarget(ScrapeTarget target, Storage.SnapshotVersion? stored = null)
     {
         ArgumentNullException.ThrowIfNull(target);
         return new ShardTarget(target.Job.JobName, target.Url.AbsoluteUri, target.Labels,
-            (long)target.ScrapeInterval.TotalMilliseconds, (long)target.ScrapeTimeout.TotalMilliseconds, target.ForcedError);
+            (long)target.ScrapeInterval.TotalMilliseconds, (long)target.ScrapeTimeout.TotalMilliseconds, target.ForcedError, stored);
     }
 
     /// <summary>

@@ -23,8 +23,10 @@ public static class ShardPlanner
     /// <param name="scheduledMs">The run's scheduled time.</param>
     /// <param name="maxMessageBytes">The largest message, base64-encoded (the queue's 64 KiB unless a test says less).</param>
     /// <param name="tooLarge">Targets that do not fit a message even alone (scraped inline by the caller).</param>
+    /// <param name="stored">The stored versions the run listed, carried with their targets (null: none).</param>
     public static IReadOnlyList<PlannedShard> Plan(IReadOnlyList<ScrapeTarget> targets, int shardSize, string configHash, long scheduledMs,
-        out IReadOnlyList<ScrapeTarget> tooLarge, int maxMessageBytes = ShardMessageCodec.MaxQueueMessageBytes)
+        out IReadOnlyList<ScrapeTarget> tooLarge, int maxMessageBytes = ShardMessageCodec.MaxQueueMessageBytes,
+        IReadOnlyDictionary<Storage.TargetKey, Storage.SnapshotVersion>? stored = null)
     {
         ArgumentNullException.ThrowIfNull(targets);
         ArgumentOutOfRangeException.ThrowIfLessThan(shardSize, 1);
@@ -32,15 +34,16 @@ public static class ShardPlanner
         var shards = new List<PlannedShard>();
         var alone = new List<ScrapeTarget>();
         for (var start = 0; start < ordered.Length; start += shardSize)
-            Add(ordered.AsMemory(start, Math.Min(shardSize, ordered.Length - start)), configHash, scheduledMs, maxMessageBytes, shards, alone);
+            Add(ordered.AsMemory(start, Math.Min(shardSize, ordered.Length - start)), configHash, scheduledMs, maxMessageBytes, stored, shards, alone);
         tooLarge = alone;
         return shards;
     }
 
-    private static void Add(ReadOnlyMemory<ScrapeTarget> chunk, string configHash, long scheduledMs, int maxBytes, List<PlannedShard> shards, List<ScrapeTarget> tooLarge)
+    private static void Add(ReadOnlyMemory<ScrapeTarget> chunk, string configHash, long scheduledMs, int maxBytes,
+        IReadOnlyDictionary<Storage.TargetKey, Storage.SnapshotVersion>? stored, List<PlannedShard> shards, List<ScrapeTarget> tooLarge)
     {
         var targets = chunk.ToArray();
-        var message = new ShardMessage(configHash, scheduledMs, targets.Select(ShardMessageCodec.FromTarget).ToArray());
+        var message = new ShardMessage(configHash, scheduledMs, targets.Select(t => ShardMessageCodec.FromTarget(t, StoredVersion(t, stored))).ToArray());
         var utf8 = ShardMessageCodec.EncodeUtf8(message);
         if (ShardMessageCodec.Base64Length(utf8.Length) <= maxBytes)
         {
@@ -53,7 +56,10 @@ public static class ShardPlanner
             return;
         }
         var half = targets.Length / 2;
-        Add(chunk[..half], configHash, scheduledMs, maxBytes, shards, tooLarge);
-        Add(chunk[half..], configHash, scheduledMs, maxBytes, shards, tooLarge);
+        Add(chunk[..half], configHash, scheduledMs, maxBytes, stored, shards, tooLarge);
+        Add(chunk[half..], configHash, scheduledMs, maxBytes, stored, shards, tooLarge);
     }
+
+    private static Storage.SnapshotVersion? StoredVersion(ScrapeTarget target, IReadOnlyDictionary<Storage.TargetKey, Storage.SnapshotVersion>? stored) =>
+        stored is not null && stored.TryGetValue(Storage.SnapshotStore.KeyFor(target.Job.JobName, target.Labels), out var version) ? version : null;
 }

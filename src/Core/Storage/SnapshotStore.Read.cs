@@ -25,7 +25,7 @@ public sealed partial class SnapshotStore
             {
                 var timestamp = SnapshotEntity.TimestampOrNull(entity);
                 Remember(entity.PartitionKey, entity.RowKey, entity.ETag, timestamp ?? CorruptTimestamp, SnapshotEntity.BlobOf(entity));
-                versions.Add(new SnapshotVersion(SnapshotEntity.KeyOf(entity), timestamp ?? 0, entity.ETag.ToString()));
+                versions.Add(new SnapshotVersion(SnapshotEntity.KeyOf(entity), timestamp ?? 0, entity.ETag.ToString(), SnapshotEntity.BlobOf(entity)));
             }
         }
         catch (RequestFailedException ex) when (IsTableNotFound(ex))

@@ -137,6 +137,18 @@ public sealed partial class SnapshotStore
 
     private static string Describe(TargetKey key) => $"target \"{key.TargetId}\" of job \"{key.Job}\"";
 
+    /// <summary>
+    /// Know tells the store a version another process listed (a shard message carries the scheduler's listing), so
+    /// this store's next write of that target is one conditional write instead of a read first. A version that is no
+    /// longer current only costs the 412 and the read the write would have needed anyway.
+    /// </summary>
+    public void Know(SnapshotVersion version)
+    {
+        ArgumentNullException.ThrowIfNull(version);
+        var (partitionKey, rowKey) = SnapshotEntity.Keys(version.Key);
+        Remember(partitionKey, rowKey, new ETag(version.ETag), version.ScrapeTimestampMs, version.Blob);
+    }
+
     private void Remember(string partitionKey, string rowKey, ETag etag, long scrapeTimestampMs, string? blob)
     {
         var fresh = new KnownVersion(etag, scrapeTimestampMs, blob);

@@ -4,4 +4,5 @@ namespace FedFunctions.Core.Storage;
 /// <param name="Key">The target.</param>
 /// <param name="ScrapeTimestampMs">When the stored snapshot was scraped, in ms since the epoch.</param>
 /// <param name="ETag">The entity's ETag (changes on every write).</param>
-public sealed record SnapshotVersion(TargetKey Key, long ScrapeTimestampMs, string ETag);
+/// <param name="Blob">The blob holding the payload when it spilled out of the entity, or null.</param>
+public sealed record SnapshotVersion(TargetKey Key, long ScrapeTimestampMs, string ETag, string? Blob = null);

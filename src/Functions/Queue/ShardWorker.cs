@@ -1,5 +1,6 @@
 using FedFunctions.Core.Federation;
 using FedFunctions.Core.Sharding;
+using FedFunctions.Core.Storage;
 using FedFunctions.Functions.Configuration;
 using FedFunctions.Functions.Monitoring;
 
@@ -81,7 +82,7 @@ internal sealed class ShardWorker(ConfigReloader config, SnapshotCache cache, Ti
         // The shard may run until it would expire; a run that needs longer leaves the rest to the next one.
         var left = TimeSpan.FromMilliseconds(message.ScheduledMs - nowMs) + message.ShortestInterval;
         var budget = left > MinBudget ? left : MinBudget;
-        var result = await running.Cycle.ScrapeShardAsync(targets, budget, cancellationToken).ConfigureAwait(false);
+        var result = await running.Cycle.ScrapeShardAsync(targets, message.Targets.Select(t => t.Stored).OfType<SnapshotVersion>(), budget, cancellationToken).ConfigureAwait(false);
         cache.Invalidate(); // what this instance just stored is served at once
         metrics.SnapshotsWritten.Inc(by: result.SnapshotsWritten);
         if (!result.Succeeded)

@@ -132,6 +132,61 @@ public sealed class ShardFanOutTests(AzuriteServer azurite) : IAsyncLifetime
         Assert.Equal(stored, (await store.ListVersionsAsync("app")).ToDictionary(v => v.Key, v => v.ScrapeTimestampMs));
     }
 
+    [Fact]
+    public async Task AWorkerThatNeverWroteTheTargetsWritesEachWithOneRequest()
+    {
+        // The scheduler's listing (ETags) travels in the message: a worker process whose store never wrote these targets
+        // (another instance wrote them last) replaces each with one conditional update, as an inline run does.
+        var config = Config(5);
+        var scheduler = new ScrapeCycle(config, NewScraper(), NewStore(), shards: new QueueShardSender(NewQueue(), 2, "h"));
+        await scheduler.RunAsync();
+        await DrainWithFreshWorkersAsync(config);
+        Assert.Equal(5, (await NewStore().ListVersionsAsync("app")).Count);
+
+        // A minute later every target is due again; each shard goes to a worker that has not seen its targets.
+        var later = new ShiftedTime(TimeSpan.FromMinutes(1) + TimeSpan.FromSeconds(1));
+        var next = await new ScrapeCycle(config, NewScraper(later), NewStore(), timeProvider: later, shards: new QueueShardSender(NewQueue(), 2, "h")).RunAsync();
+        Assert.Equal(3, next.ShardsSent);
+        var messages = (await RawQueue().ReceiveMessagesAsync(32)).Value;
+        Assert.All(messages, m => Assert.All(ShardMessageCodec.Decode(m.Body.ToString()).Targets, t => Assert.NotNull(t.Stored)));
+
+        var requests = new TableRequests();
+        foreach (var message in messages)
+        {
+            var shard = ShardMessageCodec.Decode(message.Body.ToString());
+            var store = SnapshotStore.Create(StorageConnection.FromConnectionString(azurite.ConnectionString).WithRequestObserver(requests), _options);
+            var worker = new ScrapeCycle(config, NewScraper(later), store, timeProvider: later);
+            var result = await worker.ScrapeShardAsync(shard.Targets.Select(t => ShardMessageCodec.ToTarget(t, config)).ToArray(),
+                shard.Targets.Select(t => t.Stored!), TimeSpan.FromSeconds(30));
+            Assert.Equal(shard.Targets.Count, result.SnapshotsWritten);
+        }
+        Assert.Equal([("update", 5)], requests.ByOperation());
+    }
+
+    /// <summary>Scrapes every queued shard with a new store each (a worker process that wrote nothing yet).</summary>
+    private async Task DrainWithFreshWorkersAsync(FederationConfig config)
+    {
+        foreach (var message in (await RawQueue().ReceiveMessagesAsync(32)).Value)
+        {
+            var shard = ShardMessageCodec.Decode(message.Body.ToString());
+            await new ScrapeCycle(config, NewScraper(), NewStore()).ScrapeShardAsync(shard.Targets.Select(t => ShardMessageCodec.ToTarget(t, config)).ToArray(), TimeSpan.FromSeconds(30));
+            await RawQueue().DeleteMessageAsync(message.MessageId, message.PopReceipt);
+        }
+    }
+
+    /// <summary>TableRequests counts the Table service requests of the stores it is given to.</summary>
+    private sealed class TableRequests : IStorageRequestObserver
+    {
+        private readonly System.Collections.Concurrent.ConcurrentQueue<string> _seen = new();
+
+        public void RequestSent(StorageService service, string operation, long bytesSent, long bytesReceived)
+        {
+            if (service == StorageService.Table) _seen.Enqueue(operation);
+        }
+
+        public List<(string, int)> ByOperation() => [.. _seen.GroupBy(o => o).Select(g => (g.Key, g.Count())).OrderBy(g => g.Key, StringComparer.Ordinal)];
+    }
+
     private sealed class ShiftedTime(TimeSpan shift) : TimeProvider
     {
         public override DateTimeOffset GetUtcNow() => System.GetUtcNow() + shift;

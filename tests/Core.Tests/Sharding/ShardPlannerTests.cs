@@ -85,6 +85,23 @@ public sealed class ShardPlannerTests
     }
 
     [Theory]
+    [InlineData(null)]
+    [InlineData("app/h%3A1~abc/1700000000000")]
+    public void AStoredVersionTravelsWithItsTarget(string? blob)
+    {
+        var config = FederationConfig.Parse("scrape_configs:\n  - job_name: app\n    static_configs:\n      - targets: ['h:1', 'h:2']\n");
+        var targets = config.Targets();
+        var key = Core.Storage.SnapshotStore.KeyFor("app", targets[0].Labels);
+        var version = new Core.Storage.SnapshotVersion(key, 1_700_000_000_000, "W/\"datetime'2026-11-27T13%3A00%3A00.1234567Z'\"", blob);
+
+        var shard = Assert.Single(ShardPlanner.Plan(targets, 2, Hash, 1, out _, stored: new Dictionary<Core.Storage.TargetKey, Core.Storage.SnapshotVersion> { [key] = version }));
+        var decoded = ShardMessageCodec.Decode(shard.Text).Targets;
+
+        Assert.Equal(version, decoded.Single(t => t.Labels.Equals(targets[0].Labels)).Stored);
+        Assert.Null(decoded.Single(t => t.Labels.Equals(targets[1].Labels)).Stored); // never stored: nothing to carry
+    }
+
+    [Theory]
     [InlineData("not json", "not a shard message")]
     [InlineData("[1]", "not a JSON object")]
     [InlineData("{\"v\":2,\"config\":\"a\",\"scheduled\":1,\"targets\":[]}", "format version 2")]
