@@ -19,8 +19,9 @@ public sealed class SnapshotCache
     private readonly TimeProvider _time;
     private readonly ISnapshotCacheObserver? _observer;
     private readonly ConcurrentDictionary<TargetKey, (long ScrapeTimestampMs, IndexedSnapshot Snapshot)> _entries = new();
-    private readonly ConcurrentDictionary<string, (long ListedAt, IReadOnlyList<IndexedSnapshot> Snapshots)> _recent = new(StringComparer.Ordinal);
-    private readonly ConcurrentDictionary<string, IReadOnlyList<IndexedSnapshot>> _last = new(StringComparer.Ordinal);
+    // The last listing of each scope: reused within the refresh interval unless invalidated, and kept as the list
+    // handed out while nothing changed.
+    private readonly ConcurrentDictionary<string, (long ListedAt, bool Invalidated, IReadOnlyList<IndexedSnapshot> Snapshots)> _recent = new(StringComparer.Ordinal);
 
     /// <summary>Creates a cache over <paramref name="store"/>.</summary>
     /// <param name="store">Where the snapshots are.</param>
@@ -56,7 +57,10 @@ public sealed class SnapshotCache
     public TimeSpan RefreshInterval { get; }
 
     /// <summary>Forgets the reused listings, so the next request asks storage (call after storing snapshots).</summary>
-    public void Invalidate() => _recent.Clear();
+    public void Invalidate()
+    {
+        foreach (var (scope, recent) in _recent) _recent.TryUpdate(scope, recent with { Invalidated = true }, recent);
+    }
 
     /// <summary>How many snapshots are currently held.</summary>
     public int Count => _entries.Count;
@@ -97,17 +101,16 @@ public sealed class SnapshotCache
     {
         var scope = jobs is null ? "" : string.Join('\n', jobs.Order(StringComparer.Ordinal)) + "\n";
         var now = _time.GetTimestamp();
-        if (RefreshInterval > TimeSpan.Zero && _recent.TryGetValue(scope, out var recent) &&
-            _time.GetElapsedTime(recent.ListedAt, now) < RefreshInterval)
+        var known = _recent.TryGetValue(scope, out var recent);
+        if (known && !recent.Invalidated && RefreshInterval > TimeSpan.Zero && _time.GetElapsedTime(recent.ListedAt, now) < RefreshInterval)
         {
             return recent.Snapshots;
         }
 
         var result = await ListAndRefreshAsync(jobs, cancellationToken).ConfigureAwait(false);
         // While no snapshot changed, callers get the very same list: what they derived from it still holds.
-        if (_last.TryGetValue(scope, out var last) && last.SequenceEqual(result, ReferenceEqualityComparer.Instance)) result = last;
-        else _last[scope] = result;
-        if (RefreshInterval > TimeSpan.Zero) _recent[scope] = (now, result);
+        if (known && recent.Snapshots.SequenceEqual(result, ReferenceEqualityComparer.Instance)) result = recent.Snapshots;
+        _recent[scope] = (now, false, result);
         return result;
     }
 
