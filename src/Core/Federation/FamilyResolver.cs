@@ -43,6 +43,10 @@ internal static class FamilyResolver
         return exact ?? new MetricMetadata(sampleName, MetricType.Unknown, "", "");
     }
 
+    /// <summary>The metric names <see cref="Resolve"/> may put under the family <paramref name="familyName"/>: itself and its suffixed series.</summary>
+    public static string[] MemberCandidates(string familyName) =>
+        [familyName, familyName + "_bucket", familyName + "_sum", familyName + "_count", familyName + "_gsum", familyName + "_gcount"];
+
     /// <summary>
     /// Merges two targets' view of the same family (keeping <paramref name="current"/>'s name): the first
     /// non-empty help wins; conflicting types become untyped.

@@ -43,17 +43,27 @@ public static class FederationQuery
         unchangedUntilMs = long.MaxValue;
         if (selectors.Count == 0) return [];
 
-        var lookbackMs = (long)lookback.TotalMilliseconds;
-        var minMs = nowMs - lookbackMs;
-        var until = long.MaxValue;
+        var set = snapshots as SnapshotSet ?? new SnapshotSet(snapshots as IReadOnlyList<IndexedSnapshot> ?? snapshots.ToList());
+        var window = new Window(nowMs, (long)lookback.TotalMilliseconds);
         var names = FixedNames(selectors);
-        var list = snapshots as IReadOnlyCollection<IndexedSnapshot> ?? snapshots.ToList();
-        var familyOfName = ChooseFamilies(list, names);
+        var families = (names is null ? null : SelectIndexed(set, names, window)) ?? SelectByScan(set, selectors, names, window);
+
+        var result = new List<MetricFamily>(families.Count);
+        foreach (var family in families) result.Add(family.Build());
+        result.Sort(static (a, b) => string.CompareOrdinal(a.Name, b.Name));
+        unchangedUntilMs = window.UnchangedUntilMs;
+        return result;
+    }
+
+    /// <summary>Visits every snapshot's samples (or, when every selector names its metric, those names' samples) and collects what matches.</summary>
+    private static List<FamilyBuilder> SelectByScan(SnapshotSet set, IReadOnlyList<Selector> selectors, Dictionary<string, List<Selector>>? names, Window window)
+    {
+        var familyOfName = names is null ? set.ChosenFamilies() : null;
         var families = new Dictionary<string, FamilyBuilder>(StringComparer.Ordinal);
         string? lastName = null;
         FamilyBuilder last = null!;
 
-        foreach (var indexed in list)
+        foreach (var indexed in set)
         {
             lastName = null; // each snapshot brings its own metadata to merge
             var samples = indexed.Snapshot.Samples;
@@ -76,33 +86,18 @@ public static class FederationQuery
                 }
             }
         }
-
-        var result = new List<MetricFamily>(families.Count);
-        foreach (var family in families.Values) result.Add(family.Build());
-        result.Sort(static (a, b) => string.CompareOrdinal(a.Name, b.Name));
-        unchangedUntilMs = until;
-        return result;
+        return [.. families.Values];
 
         void Consider(IndexedSnapshot indexed, int index)
         {
             var sample = indexed.Snapshot.Samples[index];
-            var ts = sample.TimestampMs ?? indexed.Snapshot.ScrapeTimestampMs;
-            if (ts > nowMs)
-            {
-                // Selected once the clock reaches it.
-                until = Math.Min(until, ts - 1);
-                return;
-            }
-            if (ts < minMs || StaleNaN.IsStale(sample.Value)) return;
-            // Dropped once it is older than the lookback.
-            until = Math.Min(until, ts + lookbackMs);
-            if (sample.TimestampMs is null) sample = sample with { TimestampMs = ts };
+            if (!window.Admit(ref sample, indexed.Snapshot.ScrapeTimestampMs)) return;
 
             // Consecutive samples mostly share a name (the same interned string): skip the lookups then.
             var name = sample.Labels.MetricName;
             if (!ReferenceEquals(name, lastName))
             {
-                var chosen = familyOfName[name];
+                var chosen = familyOfName is null ? set.ChosenFamily(name)! : familyOfName[name];
                 if (!families.TryGetValue(chosen.Name, out last!))
                 {
                     last = new FamilyBuilder(chosen);
@@ -118,45 +113,137 @@ public static class FederationQuery
     }
 
     /// <summary>
-    /// Decides, for every metric name, the one family all its series are written under, whatever the order
-    /// of the snapshots: a family some target declared (histogram <c>x</c> for <c>x_bucket</c>) wins over the
-    /// untyped fallback of a target that sent no TYPE. Otherwise the same series could land in two families.
+    /// Selects from the families' series kept in answer order (<see cref="FamilySeries"/>): an equality matcher's
+    /// postings give the candidates, and nothing is sorted. Returns null when a family is not indexed (yet): the
+    /// caller scans instead. The answer is the scan's, with metadata merged in the same snapshot order.
     /// </summary>
-    private static Dictionary<string, MetricMetadata> ChooseFamilies(IEnumerable<IndexedSnapshot> snapshots, Dictionary<string, List<Selector>>? names)
+    private static List<FamilyBuilder>? SelectIndexed(SnapshotSet set, Dictionary<string, List<Selector>> names, Window window)
     {
-        var chosen = new Dictionary<string, MetricMetadata>(StringComparer.Ordinal);
-        foreach (var indexed in snapshots)
+        var asked = new Dictionary<string, (FamilySeries? Series, List<(string Name, int Order, List<Selector> Selectors)> Names)>(StringComparer.Ordinal);
+        var order = 0;
+        var allIndexed = true;
+        foreach (var (name, selectors) in names)
         {
-            if (names is null)
+            var chosen = set.ChosenFamily(name);
+            order++;
+            if (chosen is null) continue;
+            if (!asked.TryGetValue(chosen.Name, out var family))
             {
-                foreach (var (name, family) in indexed.FamilyByName) Offer(name, family);
+                family = (set.IndexedFamily(chosen), []);
+                asked.Add(chosen.Name, family);
+                allIndexed &= family.Series is not null;
             }
-            else
-            {
-                foreach (var name in names.Keys)
-                {
-                    if (indexed.FamilyByName.TryGetValue(name, out var family)) Offer(name, family);
-                }
-            }
+            family.Names.Add((name, order, selectors));
         }
-        return chosen;
+        if (!allIndexed) return null;
 
-        void Offer(string name, MetricMetadata family)
+        var result = new List<FamilyBuilder>(asked.Count);
+        foreach (var (series, askedNames) in asked.Values)
         {
-            ref var slot = ref System.Runtime.InteropServices.CollectionsMarshal.GetValueRefOrAddDefault(chosen, name, out var exists);
-            if (!exists || (IsFallback(slot!, name) && !IsFallback(family, name))) slot = family;
+            var builder = SelectFrom(set, series!, askedNames, names.Count, window);
+            if (builder is not null) result.Add(builder);
         }
+        return result;
+    }
 
-        static bool IsFallback(MetricMetadata family, string name) => family.Type == MetricType.Unknown && family.Name == name;
+    private static FamilyBuilder? SelectFrom(SnapshotSet set, FamilySeries series, List<(string Name, int Order, List<Selector> Selectors)> askedNames, int nameCount, Window window)
+    {
+        var memberCount = series.Members.Count;
+        var selectorsOf = new List<Selector>?[memberCount];
+        var orderOf = new int[memberCount];
+        foreach (var (name, order, selectors) in askedNames)
+        {
+            var member = IndexOf(series, name);
+            selectorsOf[member] = selectors;
+            orderOf[member] = order;
+        }
+        // One selector for the family: walk only the series its most selective equality matcher allows.
+        var candidates = askedNames is [{ Selectors: [var only] }] ? BestPostings(series, only) : null;
+
+        var entries = series.Entries;
+        var samples = new List<Sample>();
+        var contributed = new bool[set.Count * memberCount];
+        var first = (Key: long.MaxValue, Member: 0);
+        var count = candidates?.Length ?? entries.Length;
+        for (var k = 0; k < count; k++)
+        {
+            ref readonly var entry = ref entries[candidates is null ? k : candidates[k]];
+            var selectors = selectorsOf[entry.Member];
+            if (selectors is null || !MatchesAnyNamed(selectors, entry.Labels)) continue;
+            var indexed = set[entry.Snapshot];
+            var sample = indexed.Snapshot.Samples[entry.Sample];
+            if (!window.Admit(ref sample, indexed.Snapshot.ScrapeTimestampMs)) continue;
+            samples.Add(sample);
+            contributed[entry.Snapshot * memberCount + entry.Member] = true;
+            // The scan creates the family with the chosen metadata of the first name it selects, in snapshot order.
+            var key = (long)entry.Snapshot * (nameCount + 1) + orderOf[entry.Member];
+            if (key < first.Key) first = (key, entry.Member);
+        }
+        if (samples.Count == 0) return null;
+
+        var builder = new FamilyBuilder(set.ChosenFamily(series.Members[first.Member])!, samples, series.Family);
+        foreach (var contributor in series.Contributors)
+        {
+            if (contributed[contributor.Snapshot * memberCount + contributor.Member]) builder.Merge(contributor.Family);
+        }
+        return builder;
+    }
+
+    private static int IndexOf(FamilySeries series, string name)
+    {
+        for (var i = 0; i < series.Members.Count; i++)
+        {
+            if (series.Members[i] == name) return i;
+        }
+        throw new InvalidOperationException($"{name} is not written under the family {series.Family.Name}");
+    }
+
+    /// <summary>The shortest postings among the selector's equality matchers on a non-empty value (null: none, walk every series).</summary>
+    private static int[]? BestPostings(FamilySeries series, Selector selector)
+    {
+        int[]? best = null;
+        foreach (var matcher in selector.Matchers)
+        {
+            if (matcher.Type != Selectors.MatchType.Equal || matcher.Value.Length == 0 || matcher.Name == Label.MetricName) continue;
+            var postings = series.Postings(matcher.Name, matcher.Value);
+            if (best is null || postings.Length < best.Length) best = postings;
+        }
+        return best;
+    }
+
+    /// <summary>The lookback window of one evaluation, and until when the samples it admitted stay the answer.</summary>
+    private sealed class Window(long nowMs, long lookbackMs)
+    {
+        private readonly long _minMs = nowMs - lookbackMs;
+
+        /// <summary>The last evaluation time at which the same snapshots still give the same answer.</summary>
+        public long UnchangedUntilMs { get; private set; } = long.MaxValue;
+
+        /// <summary>Whether <paramref name="sample"/> is current (stamping it with its scrape time when it has none).</summary>
+        public bool Admit(ref Sample sample, long scrapeTimestampMs)
+        {
+            var ts = sample.TimestampMs ?? scrapeTimestampMs;
+            if (ts > nowMs)
+            {
+                // Selected once the clock reaches it.
+                UnchangedUntilMs = Math.Min(UnchangedUntilMs, ts - 1);
+                return false;
+            }
+            if (ts < _minMs || StaleNaN.IsStale(sample.Value)) return false;
+            // Dropped once it is older than the lookback.
+            UnchangedUntilMs = Math.Min(UnchangedUntilMs, ts + lookbackMs);
+            if (sample.TimestampMs is null) sample = sample with { TimestampMs = ts };
+            return true;
+        }
     }
 
     /// <summary>Collects one family's samples from every snapshot, then sorts and de-duplicates them.</summary>
-    private sealed class FamilyBuilder(MetricMetadata first)
+    private sealed class FamilyBuilder(MetricMetadata first, List<Sample>? samples = null, MetricMetadata? sortedAs = null)
     {
         private MetricMetadata _lastMerged = first;
 
         public MetricMetadata Merged { get; private set; } = first;
-        public List<Sample> Samples { get; } = [];
+        public List<Sample> Samples { get; } = samples ?? [];
 
         public void Merge(MetricMetadata other)
         {
@@ -169,7 +256,9 @@ public static class FederationQuery
         public MetricFamily Build()
         {
             var samples = Samples;
-            samples.Sort(new SeriesOrder(Merged.Name, Merged.Type));
+            var order = new SeriesOrder(Merged.Name, Merged.Type);
+            // Samples already in the order of the family's type need no sort, unless the merged type orders otherwise.
+            if (sortedAs is null || new SeriesOrder(sortedAs.Name, sortedAs.Type).BoundLabel != order.BoundLabel) samples.Sort(order);
             // The order puts equal label sets side by side: the same series from two snapshots (two
             // federated sources, say) collapses to its newest sample, so no series is ever written twice.
             var kept = 0;

@@ -17,18 +17,24 @@ internal sealed class SeriesOrder(string familyName, MetricType type) : ICompare
         _ => null,
     };
 
-    public int Compare(Sample x, Sample y)
+    /// <summary>The label that orders a family's series after their other labels (<c>le</c>, <c>quantile</c>), or null.</summary>
+    public string? BoundLabel => _boundLabel;
+
+    public int Compare(Sample x, Sample y) => Compare(x.Labels, y.Labels);
+
+    /// <summary>Compares two series by their labels alone (all this order looks at).</summary>
+    public int Compare(Labels x, Labels y)
     {
-        var c = CompareIgnoring(x.Labels, y.Labels);
+        var c = CompareIgnoring(x, y);
         if (c != 0) return c;
-        var xName = x.Labels.MetricName;
-        var yName = y.Labels.MetricName;
+        var xName = x.MetricName;
+        var yName = y.MetricName;
         if (_boundLabel is null) return string.CompareOrdinal(xName, yName);
         c = SuffixRank(xName).CompareTo(SuffixRank(yName));
         if (c != 0) return c;
-        c = Bound(x.Labels).CompareTo(Bound(y.Labels));
+        c = Bound(x).CompareTo(Bound(y));
         if (c != 0) return c;
-        c = string.CompareOrdinal(x.Labels.Get(_boundLabel), y.Labels.Get(_boundLabel));
+        c = string.CompareOrdinal(x.Get(_boundLabel), y.Get(_boundLabel));
         // Last, the name itself: 0 must mean "the same series", or duplicates would not end up side by side.
         return c != 0 ? c : string.CompareOrdinal(xName, yName);
     }

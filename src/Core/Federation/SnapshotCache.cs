@@ -107,14 +107,16 @@ public sealed class SnapshotCache
             return recent.Snapshots;
         }
 
-        var result = await ListAndRefreshAsync(jobs, cancellationToken).ConfigureAwait(false);
-        // While no snapshot changed, callers get the very same list: what they derived from it still holds.
-        if (known && recent.Snapshots.SequenceEqual(result, ReferenceEqualityComparer.Instance)) result = recent.Snapshots;
+        var listed = await ListAndRefreshAsync(jobs, cancellationToken).ConfigureAwait(false);
+        // While no snapshot changed, callers get the very same set: what they derived from it still holds.
+        IReadOnlyList<IndexedSnapshot> result = known && recent.Snapshots.SequenceEqual(listed, ReferenceEqualityComparer.Instance)
+            ? recent.Snapshots
+            : new SnapshotSet(listed);
         _recent[scope] = (now, false, result);
         return result;
     }
 
-    private async Task<IReadOnlyList<IndexedSnapshot>> ListAndRefreshAsync(IReadOnlyCollection<string>? jobs, CancellationToken cancellationToken)
+    private async Task<List<IndexedSnapshot>> ListAndRefreshAsync(IReadOnlyCollection<string>? jobs, CancellationToken cancellationToken)
     {
         var versions = new List<SnapshotVersion>();
         if (jobs is null) versions.AddRange(await _store.ListVersionsAsync(null, cancellationToken).ConfigureAwait(false));

@@ -173,6 +173,32 @@ public sealed class SnapshotCacheTests(AzuriteServer azurite)
         Assert.Equal([7.0], later.Single().Samples.Select(s => s.Value));
     }
 
+    [Fact]
+    public async Task DifferentSelectionsOverUnchangedSnapshotsAreAnsweredFromTheFamilysIndex()
+    {
+        var options = new SnapshotStoreOptions { TableName = "idx" + Guid.NewGuid().ToString("N"), ContainerName = "idx" + Guid.NewGuid().ToString("N") };
+        var store = new SnapshotStore(new TableServiceClient(azurite.ConnectionString), new BlobServiceClient(azurite.ConnectionString), options);
+        await store.EnsureCreatedAsync();
+        const long scrapedMs = 1_700_000_000_000;
+        var cache = new SnapshotCache(store);
+        var federation = new FederationService(cache, FederationConfig.Parse("scrape_configs: []\n"), TimeSpan.FromMinutes(5), new WallClock(scrapedMs + 1000));
+        await store.UpsertAsync(Snapshots.Record("node", "a", scrapedMs, value: 1));
+        await store.UpsertAsync(Snapshots.Record("node", "b", scrapedMs, value: 2));
+
+        static string Values(IReadOnlyList<Model.MetricFamily> families) => string.Join(" ", families.SelectMany(f => f.Samples).Select(s => s.Value));
+        Assert.Equal("1", Values(await federation.QueryAsync(SelectorParser.ParseMany(["m{instance=\"a\"}"]))));  // scanned
+        Assert.Equal("2", Values(await federation.QueryAsync(SelectorParser.ParseMany(["m{instance=\"b\"}"]))));  // indexed
+        Assert.Equal("1 2", Values(await federation.QueryAsync(SelectorParser.ParseMany(["m{x=\"\"}"]))));
+        Assert.Equal("", Values(await federation.QueryAsync(SelectorParser.ParseMany(["m{instance=\"c\"}"]))));
+        Assert.Equal(1, ((SnapshotSet)await cache.GetAsync(null)).IndexedFamilyCount);
+
+        // A new snapshot makes a new set: its answers carry the new value.
+        await store.UpsertAsync(Snapshots.Record("node", "b", scrapedMs + 500, value: 7));
+        Assert.Equal("7", Values(await federation.QueryAsync(SelectorParser.ParseMany(["m{instance=\"b\"}"]))));
+        Assert.Equal("1 7", Values(await federation.QueryAsync(SelectorParser.ParseMany(["m{x=\"\"}"]))));
+        Assert.Equal(1, ((SnapshotSet)await cache.GetAsync(null)).IndexedFamilyCount);
+    }
+
     /// <summary>A wall clock the test sets (the federation's evaluation time).</summary>
     private sealed class WallClock(long nowMs) : TimeProvider
     {

@@ -1,0 +1,84 @@
+using System.Collections.Concurrent;
+using FedFunctions.Core.Model;
+
+namespace FedFunctions.Core.Federation;
+
+/// <summary>
+/// FamilySeries holds every series of one family across a <see cref="SnapshotSet"/> in the order the family is
+/// written (<see cref="SeriesOrder"/>), with postings (label value → positions in that order) built per label on
+/// first use, as Prometheus' index keeps its postings sorted by series. A selection walks only the series an
+/// equality matcher allows, already in answer order, so nothing is sorted per request.
+/// </summary>
+internal sealed class FamilySeries
+{
+    /// <summary>One series: its labels, and where its sample is (snapshot position in the set, sample index, member name).</summary>
+    public readonly record struct Entry(Labels Labels, int Snapshot, int Sample, int Member);
+
+    /// <summary>A snapshot that writes a member name under this family, with its own view of the family's metadata.</summary>
+    public readonly record struct Contributor(int Snapshot, int Member, MetricMetadata Family);
+
+    private readonly Entry[] _entries;
+    private readonly ConcurrentDictionary<string, Lazy<Dictionary<string, int[]>>> _postings = new(StringComparer.Ordinal);
+
+    /// <summary>Collects and sorts the series of <paramref name="members"/> (the names written under <paramref name="family"/>).</summary>
+    public FamilySeries(IReadOnlyList<IndexedSnapshot> snapshots, MetricMetadata family, IReadOnlyList<string> members)
+    {
+        Family = family;
+        Members = members;
+        var entries = new List<Entry>();
+        var contributors = new List<Contributor>();
+        for (var position = 0; position < snapshots.Count; position++)
+        {
+            var indexed = snapshots[position];
+            var samples = indexed.Snapshot.Samples;
+            for (var member = 0; member < members.Count; member++)
+            {
+                var named = indexed.SamplesNamed(members[member]);
+                if (named.IsEmpty) continue;
+                // Metadata counts only from snapshots that put this name in the same family.
+                var own = indexed.FamilyOf(named[0]);
+                if (own.Name == family.Name) contributors.Add(new Contributor(position, member, own));
+                foreach (var i in named) entries.Add(new Entry(samples[i].Labels, position, i, member));
+            }
+        }
+        _entries = entries.ToArray();
+        Array.Sort(_entries, new ByLabels(new SeriesOrder(family.Name, family.Type)));
+        Contributors = contributors;
+    }
+
+    /// <summary>The family as chosen for the set (its type decides the order).</summary>
+    public MetricMetadata Family { get; }
+
+    /// <summary>The metric names written under this family (an entry's <see cref="Entry.Member"/> indexes them).</summary>
+    public IReadOnlyList<string> Members { get; }
+
+    /// <summary>The snapshots' own metadata for this family, by snapshot position, then member.</summary>
+    public IReadOnlyList<Contributor> Contributors { get; }
+
+    /// <summary>Every series, in answer order.</summary>
+    public ReadOnlySpan<Entry> Entries => _entries;
+
+    /// <summary>The positions (ascending) in <see cref="Entries"/> of the series whose <paramref name="label"/> is <paramref name="value"/>.</summary>
+    public int[] Postings(string label, string value)
+    {
+        var byValue = _postings.GetOrAdd(label, static (name, entries) => new Lazy<Dictionary<string, int[]>>(() => Index(entries, name)), _entries).Value;
+        return byValue.TryGetValue(value, out var positions) ? positions : [];
+    }
+
+    private static Dictionary<string, int[]> Index(Entry[] entries, string label)
+    {
+        var lists = new Dictionary<string, List<int>>(StringComparer.Ordinal);
+        for (var i = 0; i < entries.Length; i++)
+        {
+            var value = entries[i].Labels.Get(label);
+            if (!lists.TryGetValue(value, out var list)) lists.Add(value, list = []);
+            list.Add(i);
+        }
+        return lists.ToDictionary(kv => kv.Key, kv => kv.Value.ToArray(), StringComparer.Ordinal);
+    }
+
+    private sealed class ByLabels(SeriesOrder order) : IComparer<Entry>
+    {
+        public int Compare(Entry x, Entry y) => order.Compare(x.Labels, y.Labels);
+    }
+}
