@@ -15,6 +15,9 @@ public static class FederationQuery
     /// <summary>Prometheus' default <c>--query.lookback-delta</c>.</summary>
     public static readonly TimeSpan DefaultLookback = TimeSpan.FromMinutes(5);
 
+    /// <summary>From how many selected samples the families are sorted in parallel.</summary>
+    private const long ParallelSortSamples = 50_000;
+
     /// <summary>Selects and groups the samples to federate.</summary>
     /// <param name="snapshots">The candidate snapshots (already pruned by the caller where it could).</param>
     /// <param name="selectors">The parsed <c>match[]</c> selectors; none selects nothing.</param>
@@ -48,9 +51,16 @@ public static class FederationQuery
         var names = FixedNames(selectors);
         var families = (names is null ? null : SelectIndexed(set, names, window)) ?? SelectByScan(set, selectors, names, window);
 
-        var result = new List<MetricFamily>(families.Count);
-        foreach (var family in families) result.Add(family.Build());
-        result.Sort(static (a, b) => string.CompareOrdinal(a.Name, b.Name));
+        var result = new MetricFamily[families.Count];
+        long samples = 0;
+        foreach (var family in families) samples += family.Samples.Count;
+        // Sorting is most of a large answer's time, and families sort independently: on every core for a large one.
+        if (samples >= ParallelSortSamples) Parallel.For(0, families.Count, i => result[i] = families[i].Build());
+        else
+        {
+            for (var i = 0; i < families.Count; i++) result[i] = families[i].Build();
+        }
+        Array.Sort(result, static (a, b) => string.CompareOrdinal(a.Name, b.Name));
         unchangedUntilMs = window.UnchangedUntilMs;
         return result;
     }

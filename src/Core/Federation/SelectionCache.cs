@@ -8,7 +8,9 @@ namespace FedFunctions.Core.Federation;
 /// servers of a Prometheus HA pair federating the same series, or several federators sharing a selector. A
 /// selection is reused only while <see cref="SnapshotCache"/> hands out the very same list (it keeps the list's
 /// identity while no snapshot changed) and while the clock has not moved a selected sample out of the lookback.
-/// Memory is bounded by <see cref="MaxSamples"/> over all entries; a larger selection is never kept.
+/// Memory is bounded over all entries by <see cref="MaxSamples"/>, or by the samples of the snapshots a selection was
+/// made from when they are more: kept selections then hold at most one more copy of each sample (the labels are
+/// shared), so "everything" is kept at any scale. A larger selection is never kept.
 /// </summary>
 internal sealed class SelectionCache(int capacity = 16, long maxSamples = 1_000_000)
 {
@@ -42,11 +44,12 @@ internal sealed class SelectionCache(int capacity = 16, long maxSamples = 1_000_
     {
         long samples = 0;
         foreach (var family in families) samples += family.Samples.Count;
-        if (samples > MaxSamples) return;
+        var budget = Math.Max(MaxSamples, snapshots is SnapshotSet set ? set.SampleCount : snapshots.Sum(s => (long)s.Snapshot.Samples.Count));
+        if (samples > budget) return;
         lock (_entries)
         {
             if (_entries.TryGetValue(key, out var old)) Remove(key, old);
-            while (_entries.Count > 0 && (_entries.Count >= capacity || _samples + samples > MaxSamples))
+            while (_entries.Count > 0 && (_entries.Count >= capacity || _samples + samples > budget))
             {
                 var oldest = _entries.MinBy(e => e.Value.Used);
                 Remove(oldest.Key, oldest.Value);

@@ -52,6 +52,11 @@ internal sealed class SnapshotSet : IReadOnlyList<IndexedSnapshot>
         return _families.GetOrAdd(family.Name, static (_, arg) => new Lazy<FamilySeries>(() => arg.Set.BuildFamily(arg.Family)), (Set: this, Family: family)).Value;
     }
 
+    /// <summary>How many samples the snapshots hold together.</summary>
+    public long SampleCount => _sampleCount ??= _snapshots.Sum(s => (long)s.Snapshot.Samples.Count);
+
+    private long? _sampleCount;
+
     /// <summary>How many families are indexed.</summary>
     public int IndexedFamilyCount => _families.Count;
 

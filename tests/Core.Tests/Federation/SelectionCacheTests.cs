@@ -77,4 +77,24 @@ public sealed class SelectionCacheTests
         Assert.Null(cache.Get("huge", snapshots, Now));
         Assert.NotNull(cache.Get("d", snapshots, Now));
     }
+
+    [Fact]
+    public void ASelectionLargerThanTheBudgetIsKeptWhenItsSnapshotsHoldMoreSamples()
+    {
+        var cache = new SelectionCache(capacity: 4, maxSamples: 10);
+        var many = new Sample[12];
+        for (var i = 0; i < many.Length; i++) many[i] = new Sample(Labels.Of("__name__", "m", "i", i.ToString(System.Globalization.CultureInfo.InvariantCulture)), i, Now);
+        IReadOnlyList<IndexedSnapshot> large = new SnapshotSet([Snapshot(many)]);
+        IReadOnlyList<IndexedSnapshot> small = [Snapshot()];
+
+        cache.Put("everything", large, long.MaxValue, [Family(12)]);  // 12 > 10, but the snapshots hold 12
+        Assert.NotNull(cache.Get("everything", large, Now));
+        cache.Put("more", large, long.MaxValue, [Family(13)]);        // more than the snapshots hold: never kept
+        Assert.Null(cache.Get("more", large, Now));
+        Assert.NotNull(cache.Get("everything", large, Now));
+
+        cache.Put("s", small, long.MaxValue, [Family(3)]);           // from small snapshots the budget is 10: 12 + 3 > 10
+        Assert.NotNull(cache.Get("s", small, Now));
+        Assert.Null(cache.Get("everything", large, Now));
+    }
 }
