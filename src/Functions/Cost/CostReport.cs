@@ -26,7 +26,9 @@ internal static class CostReport
         output.WriteLine();
         WriteCounts(output, "Storage requests per scrape run (average)", m.RunStorage, runs);
         WriteCounts(output, "Storage requests per /federate read (average)", m.FederateStorage, reads);
-        output.WriteLine($"Mean duration: scrape run {Mean(m.RunSeconds)} s, /federate read {Mean(m.FederateSeconds)} s");
+        var shards = m.ShardSeconds.Count == 0 ? ""
+            : $", ScrapeShard execution {Mean(m.ShardSeconds)} s ({(runs == 0 ? 0 : m.ShardSeconds.Count / (double)runs).ToString("0.##", Invariant)} per run)";
+        output.WriteLine($"Mean duration: scrape run {Mean(m.RunSeconds)} s{shards}, /federate read {Mean(m.FederateSeconds)} s");
         output.WriteLine();
 
         output.WriteLine($"  {"Per month",-72} {"quantity",16} {"free",10}  {"rate (USD)",-40} {"USD",10}");
@@ -67,6 +69,7 @@ internal static class CostReport
         json.WriteNumber("shard_messages", m.ShardMessages);
         json.WriteNumber("mean_run_seconds", m.RunSeconds.DefaultIfEmpty().Average());
         json.WriteNumber("mean_federate_seconds", m.FederateSeconds.DefaultIfEmpty().Average());
+        json.WriteNumber("mean_shard_seconds", m.ShardSeconds.DefaultIfEmpty().Average());
         json.WriteStartArray("monthly");
         foreach (var line in estimate.Lines)
         {

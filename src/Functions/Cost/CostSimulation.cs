@@ -91,14 +91,30 @@ internal static class CostSimulation
             notes.Add($"{first.Result.TargetsFailed} of {first.Result.TargetsScraped} targets failed to scrape in the first run (first: {first.Result.ScrapeErrors[0]}): a down target stores a small snapshot, so the estimate is low for them");
         await FederateAsync(services, reloader, metrics, scenario.Match, cancellationToken).ConfigureAwait(false); // fills the cache
 
-        // Measure from the first tick after the first run ended (a slow first run delays the targets it stored last).
-        var from = schedule.GetNextOccurrence(clock.GetUtcNow()) ?? throw new ConfigException($"setting ScrapeSchedule: \"{schedule}\" stops firing");
+        // Warm up from the first tick after the first run ended (a slow first run delays the targets it stored last), for
+        // as long as it takes runs and reads to repeat: each federator's first measured read then follows an unmeasured one
+        // by its interval and sees one interval's changes, as in steady state (the read that filled the cache came right
+        // after the first run, so it would otherwise see fewer).
+        var warmFrom = schedule.GetNextOccurrence(clock.GetUtcNow()) ?? throw new ConfigException($"setting ScrapeSchedule: \"{schedule}\" stops firing");
+        var warmUp = scenario.Federators == 0 ? TimeSpan.Zero : Lcm([second - start, scenario.FederateInterval]) ?? window;
+        foreach (var (at, isRun) in Events(schedule, warmFrom, warmUp, scenario))
+        {
+            clock.AdvanceTo(at);
+            if (isRun) await DrainShardsAsync(services, (await RunAsync(runner, cancellationToken).ConfigureAwait(false)).Result, notes, cancellationToken).ConfigureAwait(false);
+            else await FederateAsync(services, reloader, metrics, scenario.Match, cancellationToken).ConfigureAwait(false);
+        }
+
+        // Measure from the first tick at the end of the warm-up (or after it, when the warm-up ran late).
+        var warmEnd = warmFrom + warmUp > clock.GetUtcNow() ? warmFrom + warmUp - TimeSpan.FromTicks(1) : clock.GetUtcNow();
+        var from = warmUp == TimeSpan.Zero ? warmFrom
+            : schedule.GetNextOccurrence(warmEnd) ?? throw new ConfigException($"setting ScrapeSchedule: \"{schedule}\" stops firing");
         var events = Events(schedule, from, window, scenario);
         var runStorage = new Dictionary<string, double>(StringComparer.Ordinal);
         var federateStorage = new Dictionary<string, double>(StringComparer.Ordinal);
         var runSeconds = new List<double>();
         var federateSeconds = new List<double>();
         var shardSeconds = new List<double>();
+        var busiestRun = 0.0; // a run and the shards it sent, handled here one after the other before the next step
         var startReading = CounterReading.Take(metrics);
         foreach (var (at, isRun) in events)
         {
@@ -108,7 +124,9 @@ internal static class CostSimulation
             {
                 var run = await RunAsync(runner, cancellationToken).ConfigureAwait(false);
                 runSeconds.Add(run.Seconds);
-                shardSeconds.AddRange(await DrainShardsAsync(services, run.Result, notes, cancellationToken).ConfigureAwait(false));
+                var shards = await DrainShardsAsync(services, run.Result, notes, cancellationToken).ConfigureAwait(false);
+                shardSeconds.AddRange(shards);
+                busiestRun = Math.Max(busiestRun, run.Seconds + shards.Sum());
             }
             else federateSeconds.Add(await FederateAsync(services, reloader, metrics, scenario.Match, cancellationToken).ConfigureAwait(false));
             var grown = CounterReading.Take(metrics).Since(before, CounterReading.StorageOperations, "service", "operation");
@@ -123,6 +141,13 @@ internal static class CostSimulation
         {
             notes.Add($"a run took {runSeconds.Max():0.#} s, longer than the {tick:0.#} s between ticks: later ticks started late and found more targets due " +
                       "than when runs finish in time (a loaded machine, slow targets or storage); the counts are what this app did here");
+        }
+        else if (busiestRun > tick)
+        {
+            // In Azure the shards run on other instances while the next tick fires on time; here they delay it.
+            notes.Add($"a run and the shards it sent took {busiestRun:0.#} s here, longer than the {tick:0.#} s between ticks: the command handles shards " +
+                      "one after the other before the next tick, so later ticks started late (in Azure instances take shards in parallel and ticks fire on time); " +
+                      "a late tick scrapes targets due by then, so the counts can differ from the app's");
         }
         var end = CounterReading.Take(metrics);
         return new CostMeasurement
@@ -149,17 +174,20 @@ internal static class CostSimulation
     /// </summary>
     private static TimeSpan Window(FederationConfig config, TimeSpan tick, TimeSpan federateInterval, List<string> notes)
     {
-        var spans = config.ScrapeConfigs.Select(j => j.ScrapeInterval).Append(tick).Append(federateInterval);
+        if (Lcm(config.ScrapeConfigs.Select(j => j.ScrapeInterval).Append(tick).Append(federateInterval)) is { } lcm) return lcm;
+        notes.Add($"runs and reads repeat only after more than {MaxWindow.TotalHours:0} h: the first {MaxWindow.TotalHours:0} h is measured and scaled (pass --window for another span)");
+        return MaxWindow;
+    }
+
+    /// <summary>Lcm is the least common multiple of <paramref name="spans"/> (in milliseconds), or null past <see cref="MaxWindow"/>.</summary>
+    private static TimeSpan? Lcm(IEnumerable<TimeSpan> spans)
+    {
         long lcm = 1;
         foreach (var span in spans)
         {
             var ms = Math.Max(1, (long)span.TotalMilliseconds);
             lcm = lcm / Gcd(lcm, ms) * ms;
-            if (lcm > MaxWindow.TotalMilliseconds)
-            {
-                notes.Add($"runs and reads repeat only after more than {MaxWindow.TotalHours:0} h: the first {MaxWindow.TotalHours:0} h is measured and scaled (pass --window for another span)");
-                return MaxWindow;
-            }
+            if (lcm > MaxWindow.TotalMilliseconds) return null;
         }
         return TimeSpan.FromMilliseconds(lcm);
     }
@@ -186,7 +214,8 @@ internal static class CostSimulation
                 if (events.Count > MaxEvents) throw TooMany(window);
             }
         }
-        events.Sort((a, b) => a.Item1.CompareTo(b.Item1));
+        // A read at a tick's instant comes after that tick's run, every time (a sort alone would order them either way).
+        events.Sort((a, b) => a.Item1 != b.Item1 ? a.Item1.CompareTo(b.Item1) : b.Item2.CompareTo(a.Item2));
         return events;
     }
 

@@ -67,6 +67,8 @@ public sealed partial class CostCommandEndToEndTests : IAsyncLifetime
         Assert.Equal(3, root.GetProperty("runs").GetInt32());
         Assert.Equal(3, root.GetProperty("federate_reads").GetInt32());
         Assert.Equal(3, root.GetProperty("timer_executions").GetDouble());
+        Assert.Equal(0, root.GetProperty("shard_messages").GetDouble()); // three targets, one shard: scraped inline
+        Assert.Equal(0, root.GetProperty("mean_shard_seconds").GetDouble());
         var perRun = Counts(root.GetProperty("storage_per_run"));
         var perRead = Counts(root.GetProperty("storage_per_federate_read"));
         // What the prediction must hold for this config: each target written once per run, the config blob checked once.
@@ -123,6 +125,10 @@ public sealed partial class CostCommandEndToEndTests : IAsyncLifetime
         var runs = root.GetProperty("runs").GetInt32();
         Assert.Equal(3, runs);
         Assert.Equal(2 * runs, root.GetProperty("shard_messages").GetDouble()); // one ScrapeShard execution per message
+        Assert.True(root.GetProperty("mean_shard_seconds").GetDouble() > 0, "each shard's duration is measured");
+        // Every run and every shard bills at least a second at 2 GB (no reads here): the shards' executions are in the GB-s.
+        var gbSeconds = root.GetProperty("monthly").EnumerateArray().Single(l => l.GetProperty("item").GetString()!.StartsWith("execution time", StringComparison.Ordinal));
+        Assert.True(gbSeconds.GetProperty("quantity").GetDouble() >= (runs + 2 * runs) * 2 * root.GetProperty("month_scale").GetDouble() - 1e-6, gbSeconds.ToString());
         var perRun = Counts(root.GetProperty("storage_per_run"));
         Assert.Equal(2, perRun.GetValueOrDefault("queue/send"));
         Assert.Equal(2, perRun.GetValueOrDefault("queue/delete"));
@@ -151,6 +157,60 @@ public sealed partial class CostCommandEndToEndTests : IAsyncLifetime
         Assert.Equal(2, countedPerRun.GetValueOrDefault("queue/send"));
         string[] polled = ["queue/receive", "queue/update"];
         Assert.Equal(Sorted(perRun.Where(kv => !polled.Contains(kv.Key)).ToDictionary()), Sorted(countedPerRun.Where(kv => !polled.Contains(kv.Key)).ToDictionary()));
+    }
+
+    [Fact]
+    public async Task ShardsHandledHereLongerThanTheTickSpacingAreNoted()
+    {
+        // Shards of 1 from targets that answer after a second: the command handles the three shards of a run one after the
+        // other, about 3 s, past the 2 s between ticks; the run itself (listing, three sends) ends well before.
+        _targets.Serve("/slow", new TargetResponse(RepoPaths.Fixture("node_exporter-1.5.0.txt"), Delay: TimeSpan.FromSeconds(1)));
+        var config = Path.Combine(Directory.CreateTempSubdirectory("fedfn-cost-").FullName, "prometheus.yml");
+        await File.WriteAllTextAsync(config, $"scrape_configs:\n  - job_name: node\n    metrics_path: /slow\n    scrape_interval: 6s\n    scrape_timeout: 5s\n    static_configs:\n      - targets: [{string.Join(", ", _targets.HostPorts.Select(h => $"'{h}'"))}]\n");
+        var settings = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["FederationStorage"] = _azurite.ConnectionString,
+            ["ScrapeSchedule"] = "*/2 * * * * *",
+            ["Federation:ScrapeRunBudget"] = "30s",
+            ["Federation:ShardSize"] = "1",
+        }).Build();
+        using var output = new StringWriter();
+        using var error = new StringWriter();
+        var exit = CheckConfigCommand.Run(["--cost", "--json", "--window", "6s", "--federators", "0", config], output, error, settings);
+        Assert.True(exit == 0, $"exit {exit}: {error}");
+        using var prediction = JsonDocument.Parse(output.ToString());
+        var root = prediction.RootElement;
+        Assert.Equal(3, root.GetProperty("shard_messages").GetDouble());
+        var notes = root.GetProperty("notes").EnumerateArray().Select(n => n.GetString()!).ToList();
+        Assert.Contains(notes, n => n.StartsWith("a run and the shards it sent took", StringComparison.Ordinal) && n.Contains("2 s between ticks", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task AReadLessOftenThanTheTicksIsMeasuredInSteadyStateSeeingOneIntervalsChanges()
+    {
+        // A tick every second, targets scraped every 8 s, one federator reading every 8 s: in steady state each read finds
+        // the three targets one scrape newer than the read before. The read that filled the cache right after the first
+        // run must not be the one before the measured read: that read would find nothing new (the next scrape is 8 s on).
+        var config = Path.Combine(Directory.CreateTempSubdirectory("fedfn-cost-").FullName, "prometheus.yml");
+        await File.WriteAllTextAsync(config, $"scrape_configs:\n  - job_name: node\n    scrape_interval: 8s\n    scrape_timeout: 1s\n    static_configs:\n      - targets: [{string.Join(", ", _targets.HostPorts.Select(h => $"'{h}'"))}]\n");
+        var settings = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["FederationStorage"] = _azurite.ConnectionString,
+            ["ScrapeSchedule"] = "* * * * * *",
+            ["Federation:ScrapeRunBudget"] = "30s",
+        }).Build();
+        using var output = new StringWriter();
+        using var error = new StringWriter();
+        var exit = CheckConfigCommand.Run(["--cost", "--json", "--window", "8s", "--federate-interval", "8s", config], output, error, settings);
+        Assert.True(exit == 0, $"exit {exit}: {error}");
+        using var prediction = JsonDocument.Parse(output.ToString());
+        var root = prediction.RootElement;
+        Assert.Equal(8, root.GetProperty("runs").GetInt32());
+        Assert.Equal(1, root.GetProperty("federate_reads").GetInt32());
+        Assert.Equal(3 / 8.0, Counts(root.GetProperty("storage_per_run")).GetValueOrDefault("table/update")); // each target once per 8 s
+        var perRead = Counts(root.GetProperty("storage_per_federate_read"));
+        Assert.Equal(1, perRead.GetValueOrDefault("table/query")); // the listing
+        Assert.Equal(3, perRead.GetValueOrDefault("table/get")); // and a point read of each target scraped since the read before
     }
 
     /// <summary>

@@ -18,6 +18,7 @@ public sealed class CostModelTests
         },
         FederateStorage = new Dictionary<string, double> { ["table/query"] = 4, ["table/get"] = 800, ["blob/get"] = 10 },
         ShardMessages = 8,
+        ShardSeconds = [0.4, 0.4, 1.25, 0.9, 0.3, 0.3, 0.3, 2.0],
         TimerExecutions = timerExecutions,
         FederateExecutions = federateExecutions,
         StoredBytes = new Dictionary<string, double> { ["table"] = 2 * CostModel.BytesPerGb, ["blob"] = 0.5 * CostModel.BytesPerGb },
@@ -54,10 +55,11 @@ public sealed class CostModelTests
         Assert.Equal(CostRates.FreeExecutions, executions.Free);
         Assert.Equal(((4 + 4 + 8) * scale - CostRates.FreeExecutions) / 1_000_000 * CostRates.Executions.Usd, executions.Usd, 9);
 
-        // Billed: runs 1 + 1.3 + 2.0 + 1, reads 1 + 1 + 1 + 1.1 seconds, at 2 GB.
+        // Billed: runs 1 + 1.3 + 2.0 + 1, reads 1 + 1 + 1 + 1.1, and each ScrapeShard execution on its own:
+        // 1 + 1 + 1.3 + 1 + 1 + 1 + 1 + 2.0 seconds, at 2 GB.
         var gbSeconds = Line(estimate, "execution time");
-        Assert.Equal((5.3 + 4.1) * 2 * scale, gbSeconds.Quantity, 3);
-        Assert.Equal(((5.3 + 4.1) * 2 * scale - CostRates.FreeGbSeconds) * CostRates.ExecutionTime.Usd, gbSeconds.Usd, 9);
+        Assert.Equal((5.3 + 4.1 + 9.3) * 2 * scale, gbSeconds.Quantity, 3);
+        Assert.Equal(((5.3 + 4.1 + 9.3) * 2 * scale - CostRates.FreeGbSeconds) * CostRates.ExecutionTime.Usd, gbSeconds.Usd, 9);
 
         // Half the memory, half the GB-seconds.
         var small = Line(CostModel.Estimate(Measurement(), instanceMemoryMb: 512), "execution time");
@@ -69,7 +71,7 @@ public sealed class CostModelTests
     [Fact]
     public void UsageUnderTheGrantsCostsNothingForCompute()
     {
-        var idle = Measurement() with { Window = TimeSpan.FromHours(1), RunSeconds = [0.1], FederateSeconds = [], TimerExecutions = 1, FederateExecutions = 0, ShardMessages = 0 };
+        var idle = Measurement() with { Window = TimeSpan.FromHours(1), RunSeconds = [0.1], FederateSeconds = [], ShardSeconds = [], TimerExecutions = 1, FederateExecutions = 0, ShardMessages = 0 };
         var estimate = CostModel.Estimate(idle, instanceMemoryMb: 512);
         Assert.Equal(720, Line(estimate, "executions").Quantity, 6);
         Assert.Equal(0, Line(estimate, "executions").Usd);
