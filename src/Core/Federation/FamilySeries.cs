@@ -41,8 +41,11 @@ internal sealed class FamilySeries
                 foreach (var i in named) entries.Add(new Entry(samples[i].Labels, position, i, member));
             }
         }
-        _entries = entries.ToArray();
-        Array.Sort(_entries, new ByLabels(new SeriesOrder(family.Name, family.Type)));
+        var labels = new Labels[entries.Count];
+        for (var i = 0; i < labels.Length; i++) labels[i] = entries[i].Labels;
+        var sorted = SeriesSorter.Order(labels, new SeriesOrder(family.Name, family.Type));
+        _entries = new Entry[sorted.Length];
+        for (var i = 0; i < sorted.Length; i++) _entries[i] = entries[sorted[i]];
         Contributors = contributors;
     }
 
@@ -75,10 +78,5 @@ internal sealed class FamilySeries
             list.Add(i);
         }
         return lists.ToDictionary(kv => kv.Key, kv => kv.Value.ToArray(), StringComparer.Ordinal);
-    }
-
-    private sealed class ByLabels(SeriesOrder order) : IComparer<Entry>
-    {
-        public int Compare(Entry x, Entry y) => order.Compare(x.Labels, y.Labels);
     }
 }

@@ -268,7 +268,7 @@ public static class FederationQuery
             var samples = Samples;
             var order = new SeriesOrder(Merged.Name, Merged.Type);
             // Samples already in the order of the family's type need no sort, unless the merged type orders otherwise.
-            if (sortedAs is null || new SeriesOrder(sortedAs.Name, sortedAs.Type).BoundLabel != order.BoundLabel) samples.Sort(order);
+            if (sortedAs is null || new SeriesOrder(sortedAs.Name, sortedAs.Type).BoundLabel != order.BoundLabel) SeriesSorter.Sort(samples, order);
             // The order puts equal label sets side by side: the same series from two snapshots (two
             // federated sources, say) collapses to its newest sample, so no series is ever written twice.
             var kept = 0;

@@ -82,5 +82,6 @@ internal sealed class SeriesOrder(string familyName, MetricType type) : ICompare
         }
     }
 
-    private bool Ignored(string name) => name == Label.MetricName || (_boundLabel is not null && name == _boundLabel);
+    /// <summary>Whether the label <paramref name="name"/> is left out of the label-set comparison (the name, the bound label).</summary>
+    public bool Ignored(string name) => name == Label.MetricName || (_boundLabel is not null && name == _boundLabel);
 }
