@@ -74,7 +74,7 @@ internal sealed record FederatePath(string Name, string[] Matches, string? Accep
 internal sealed record PathResult(string Path, double Ours, double Theirs, long OurBytes, long TheirBytes)
 {
     /// <summary>
-    /// One untimed warm-up request each (ours re-reads the snapshots a scrape run just replaced; 30 for a selective path),
+    /// One untimed warm-up request each (ours re-reads the snapshots a scrape run just replaced; 200 for a selective path),
     /// then <paramref name="requests"/> rounds (at least 50 for a selective path) of one request to each server,
     /// alternating which goes first.
     /// </summary>
@@ -88,9 +88,10 @@ internal sealed record PathResult(string Path, double Ours, double Theirs, long 
         await refresh();
         var refreshed = Stopwatch.StartNew();
         // A selective request takes milliseconds: 10 of them would still run code the .NET JIT has not optimised yet
-        // (tiering promotes a method after 30 calls, in the background), so cheap paths warm up with 30 and take 50 rounds.
+        // (tiering promotes a method after 30 calls, in the background, once no new method has been compiled for 100 ms;
+        // 30 warm-ups still left the timed rounds speeding up), so cheap paths warm up with 200 and take 50 rounds.
         var cheap = path.IsSelective;
-        for (var i = 0; i < (cheap ? 30 : 1); i++)
+        for (var i = 0; i < (cheap ? 200 : 1); i++)
         {
             await path.TimeAsync(ours);
             await path.TimeAsync(theirs);
