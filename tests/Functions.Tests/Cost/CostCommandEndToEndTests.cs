@@ -107,20 +107,8 @@ public sealed partial class CostCommandEndToEndTests : IAsyncLifetime
     {
         // Shards of 2: the 3 targets of each run go out as 2 messages, handled one after the other by the app's own
         // shard worker. A 5s interval: a shard drained later than its interval after the run would be dropped as expired.
-        var config = Path.Combine(Directory.CreateTempSubdirectory("fedfn-cost-").FullName, "prometheus.yml");
-        await File.WriteAllTextAsync(config, $"scrape_configs:\n  - job_name: node\n    scrape_interval: 5s\n    scrape_timeout: 5s\n    static_configs:\n      - targets: [{string.Join(", ", _targets.HostPorts.Select(h => $"'{h}'"))}]\n");
-        var settings = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
-        {
-            ["FederationStorage"] = _azurite.ConnectionString,
-            ["ScrapeSchedule"] = "*/5 * * * * *",
-            ["Federation:ScrapeRunBudget"] = "30s",
-            ["Federation:ShardSize"] = "2",
-        }).Build();
-        using var output = new StringWriter();
-        using var error = new StringWriter();
-        var exit = CheckConfigCommand.Run(["--cost", "--json", "--window", "15s", "--federators", "0", config], output, error, settings);
-        Assert.True(exit == 0, $"exit {exit}: {error}");
-        using var prediction = JsonDocument.Parse(output.ToString());
+        var config = await WriteConfigAsync("    scrape_interval: 5s\n    scrape_timeout: 5s\n");
+        using var prediction = Predict(config, new() { ["ScrapeSchedule"] = "*/5 * * * * *", ["Federation:ShardSize"] = "2" }, "--window", "15s", "--federators", "0");
         var root = prediction.RootElement;
         var runs = root.GetProperty("runs").GetInt32();
         Assert.Equal(3, runs);
@@ -165,20 +153,8 @@ public sealed partial class CostCommandEndToEndTests : IAsyncLifetime
         // Shards of 1 from targets that answer after a second: the command handles the three shards of a run one after the
         // other, about 3 s, past the 2 s between ticks; the run itself (listing, three sends) ends well before.
         _targets.Serve("/slow", new TargetResponse(RepoPaths.Fixture("node_exporter-1.5.0.txt"), Delay: TimeSpan.FromSeconds(1)));
-        var config = Path.Combine(Directory.CreateTempSubdirectory("fedfn-cost-").FullName, "prometheus.yml");
-        await File.WriteAllTextAsync(config, $"scrape_configs:\n  - job_name: node\n    metrics_path: /slow\n    scrape_interval: 6s\n    scrape_timeout: 5s\n    static_configs:\n      - targets: [{string.Join(", ", _targets.HostPorts.Select(h => $"'{h}'"))}]\n");
-        var settings = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
-        {
-            ["FederationStorage"] = _azurite.ConnectionString,
-            ["ScrapeSchedule"] = "*/2 * * * * *",
-            ["Federation:ScrapeRunBudget"] = "30s",
-            ["Federation:ShardSize"] = "1",
-        }).Build();
-        using var output = new StringWriter();
-        using var error = new StringWriter();
-        var exit = CheckConfigCommand.Run(["--cost", "--json", "--window", "6s", "--federators", "0", config], output, error, settings);
-        Assert.True(exit == 0, $"exit {exit}: {error}");
-        using var prediction = JsonDocument.Parse(output.ToString());
+        var config = await WriteConfigAsync("    metrics_path: /slow\n    scrape_interval: 6s\n    scrape_timeout: 5s\n");
+        using var prediction = Predict(config, new() { ["ScrapeSchedule"] = "*/2 * * * * *", ["Federation:ShardSize"] = "1" }, "--window", "6s", "--federators", "0");
         var root = prediction.RootElement;
         Assert.Equal(3, root.GetProperty("shard_messages").GetDouble());
         var notes = root.GetProperty("notes").EnumerateArray().Select(n => n.GetString()!).ToList();
@@ -191,19 +167,8 @@ public sealed partial class CostCommandEndToEndTests : IAsyncLifetime
         // A tick every second, targets scraped every 8 s, one federator reading every 8 s: in steady state each read finds
         // the three targets one scrape newer than the read before. The read that filled the cache right after the first
         // run must not be the one before the measured read: that read would find nothing new (the next scrape is 8 s on).
-        var config = Path.Combine(Directory.CreateTempSubdirectory("fedfn-cost-").FullName, "prometheus.yml");
-        await File.WriteAllTextAsync(config, $"scrape_configs:\n  - job_name: node\n    scrape_interval: 8s\n    scrape_timeout: 1s\n    static_configs:\n      - targets: [{string.Join(", ", _targets.HostPorts.Select(h => $"'{h}'"))}]\n");
-        var settings = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
-        {
-            ["FederationStorage"] = _azurite.ConnectionString,
-            ["ScrapeSchedule"] = "* * * * * *",
-            ["Federation:ScrapeRunBudget"] = "30s",
-        }).Build();
-        using var output = new StringWriter();
-        using var error = new StringWriter();
-        var exit = CheckConfigCommand.Run(["--cost", "--json", "--window", "8s", "--federate-interval", "8s", config], output, error, settings);
-        Assert.True(exit == 0, $"exit {exit}: {error}");
-        using var prediction = JsonDocument.Parse(output.ToString());
+        var config = await WriteConfigAsync("    scrape_interval: 8s\n    scrape_timeout: 1s\n");
+        using var prediction = Predict(config, new() { ["ScrapeSchedule"] = "* * * * * *" }, "--window", "8s", "--federate-interval", "8s");
         var root = prediction.RootElement;
         Assert.Equal(8, root.GetProperty("runs").GetInt32());
         Assert.Equal(1, root.GetProperty("federate_reads").GetInt32());
@@ -217,6 +182,26 @@ public sealed partial class CostCommandEndToEndTests : IAsyncLifetime
     /// Waits for the next slot of <paramref name="slotSeconds"/> (so every target is due) and runs a cycle; with
     /// <paramref name="shards"/>, then waits until the app's consumer has completed and deleted that many shards in all.
     /// </summary>
+    /// <summary>A config whose one job, <c>node</c>, has <paramref name="jobSettings"/> and scrapes this fixture's targets.</summary>
+    private async Task<string> WriteConfigAsync(string jobSettings)
+    {
+        var config = Path.Combine(Directory.CreateTempSubdirectory("fedfn-cost-").FullName, "prometheus.yml");
+        await File.WriteAllTextAsync(config, $"scrape_configs:\n  - job_name: node\n{jobSettings}    static_configs:\n      - targets: [{string.Join(", ", _targets.HostPorts.Select(h => $"'{h}'"))}]\n");
+        return config;
+    }
+
+    /// <summary>Runs <c>check-config --cost --json</c> (plus <paramref name="args"/>) on <paramref name="config"/> against this fixture's Azurite.</summary>
+    private JsonDocument Predict(string config, Dictionary<string, string?> settings, params string[] args)
+    {
+        settings["FederationStorage"] = _azurite.ConnectionString;
+        settings.TryAdd("Federation:ScrapeRunBudget", "30s");
+        using var output = new StringWriter();
+        using var error = new StringWriter();
+        var exit = CheckConfigCommand.Run(["--cost", "--json", .. args, config], output, error, new ConfigurationBuilder().AddInMemoryCollection(settings).Build());
+        Assert.True(exit == 0, $"exit {exit}: {error}");
+        return JsonDocument.Parse(output.ToString());
+    }
+
     private static async Task RunInNextSlotAsync(AppHost app, int slotSeconds = 1, int shards = 0)
     {
         var slotMs = slotSeconds * 1000L;
