@@ -94,11 +94,20 @@ public sealed class ScrapeCycle : IDisposable
     /// <param name="budget">How long the run may take, waiting for an earlier run included (<see cref="Timeout.InfiniteTimeSpan"/>: no limit).</param>
     /// <param name="cancellationToken">Stops the run early, with the same outcome as an exhausted budget.</param>
     /// <exception cref="SnapshotStoreException">Storage could not be set up or read at all.</exception>
-    public async Task<ScrapeCycleResult> RunAsync(TimeSpan budget, CancellationToken cancellationToken = default)
+    public Task<ScrapeCycleResult> RunAsync(TimeSpan budget, CancellationToken cancellationToken = default) =>
+        RunAsync(budget, TimeSpan.Zero, cancellationToken);
+
+    /// <summary>
+    /// Runs one cycle as <see cref="RunAsync(TimeSpan, CancellationToken)"/> does, when <paramref name="spent"/> of its
+    /// <paramref name="budget"/> went before it (checking the configuration): the run ends when the rest is used up,
+    /// and says it ran out of the whole budget.
+    /// </summary>
+    public async Task<ScrapeCycleResult> RunAsync(TimeSpan budget, TimeSpan spent, CancellationToken cancellationToken = default)
     {
         if (budget != Timeout.InfiniteTimeSpan) ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(budget, TimeSpan.Zero);
         var started = Stopwatch.GetTimestamp();
-        using var deadline = new CancellationTokenSource(budget, _time);
+        var left = budget == Timeout.InfiniteTimeSpan ? budget : budget - spent > TimeSpan.Zero ? budget - spent : TimeSpan.FromMilliseconds(1);
+        using var deadline = new CancellationTokenSource(left, _time);
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, deadline.Token);
         var run = new RunScope(budget, started, linked.Token, cancellationToken);
         try

@@ -95,9 +95,8 @@ public sealed class ScrapeRunner(
             {
                 return EndedBeforeScraping("stopped while checking the configuration", waited.Elapsed);
             }
-            var left = budget - waited.Elapsed;
-            var cycle = config.Current.Cycle;
-            return await cycle.RunAsync(left > TimeSpan.Zero ? left : TimeSpan.FromMilliseconds(1), stop).ConfigureAwait(false);
+            // The cycle gets what is left of the budget, and reports running out of the whole of it.
+            return await config.Current.Cycle.RunAsync(budget, waited.Elapsed, stop).ConfigureAwait(false);
         }
         finally
         {

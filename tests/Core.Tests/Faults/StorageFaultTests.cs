@@ -135,6 +135,12 @@ public sealed class StorageFaultTests : IAsyncLifetime
             Assert.StartsWith("ran out of time (budget 1.5 s)", frozen.Interruption);
             Assert.Equal(1, frozen.TargetsSkipped);
             Assert.Equal(0, frozen.SnapshotsWritten);
+
+            // A run given what is left of its budget (the host checked the configuration first) still names the whole budget.
+            await Task.Delay(TimeSpan.FromSeconds(1.1));
+            var late = await cycle.RunAsync(Budget, TimeSpan.FromSeconds(1)).WaitAsync(Hang);
+            Assert.StartsWith("ran out of time (budget 1.5 s)", late.Interruption);
+            Assert.Equal(0, late.SnapshotsWritten);
         }
         finally
         {
