@@ -43,7 +43,8 @@ internal sealed class FamilySeries
         }
         var labels = new Labels[entries.Count];
         for (var i = 0; i < labels.Length; i++) labels[i] = entries[i].Labels;
-        var sorted = SeriesSorter.Order(labels, new SeriesOrder(family.Name, family.Type));
+        Order = new SeriesOrder(family.Name, family.Type);
+        var sorted = SeriesSorter.Order(labels, Order);
         _entries = new Entry[sorted.Length];
         for (var i = 0; i < sorted.Length; i++) _entries[i] = entries[sorted[i]];
         Contributors = contributors;
@@ -51,6 +52,9 @@ internal sealed class FamilySeries
 
     /// <summary>The family as chosen for the set (its type decides the order).</summary>
     public MetricMetadata Family { get; }
+
+    /// <summary>The order <see cref="Entries"/> are in.</summary>
+    public SeriesOrder Order { get; }
 
     /// <summary>The metric names written under this family (an entry's <see cref="Entry.Member"/> indexes them).</summary>
     public IReadOnlyList<string> Members { get; }

@@ -191,7 +191,7 @@ public static class FederationQuery
         }
         if (samples.Count == 0) return null;
 
-        var builder = new FamilyBuilder(set.ChosenFamily(series.Members[first.Member])!, samples, series.Family);
+        var builder = new FamilyBuilder(set.ChosenFamily(series.Members[first.Member])!, samples, series.Order);
         foreach (var contributor in series.Contributors)
         {
             if (contributed[contributor.Snapshot * memberCount + contributor.Member]) builder.Merge(contributor.Family);
@@ -248,7 +248,7 @@ public static class FederationQuery
     }
 
     /// <summary>Collects one family's samples from every snapshot, then sorts and de-duplicates them.</summary>
-    private sealed class FamilyBuilder(MetricMetadata first, List<Sample>? samples = null, MetricMetadata? sortedAs = null)
+    private sealed class FamilyBuilder(MetricMetadata first, List<Sample>? samples = null, SeriesOrder? sortedBy = null)
     {
         private MetricMetadata _lastMerged = first;
 
@@ -268,7 +268,7 @@ public static class FederationQuery
             var samples = Samples;
             var order = new SeriesOrder(Merged.Name, Merged.Type);
             // Samples already in the order of the family's type need no sort, unless the merged type orders otherwise.
-            if (sortedAs is null || new SeriesOrder(sortedAs.Name, sortedAs.Type).BoundLabel != order.BoundLabel) SeriesSorter.Sort(samples, order);
+            if (sortedBy is null || sortedBy.BoundLabel != order.BoundLabel) SeriesSorter.Sort(samples, order);
             // The order puts equal label sets side by side: the same series from two snapshots (two
             // federated sources, say) collapses to its newest sample, so no series is ever written twice.
             var kept = 0;

@@ -73,28 +73,28 @@ internal static class SeriesSorter
     /// </summary>
     private static Keyed[]? Keys(Labels[] labels, SeriesOrder order)
     {
-        var names = new List<string>();
+        // The first series' compared labels: every series must have the same names; its values start the shared prefixes.
+        var first = new List<Label>();
         foreach (var label in labels[0].AsSpan())
         {
-            if (!order.Ignored(label.Name)) names.Add(label.Name);
+            if (!order.Ignored(label.Name)) first.Add(label);
         }
 
         // The prefix all series share at each compared label, and whether they all have the same compared names.
-        var shared = new int[names.Count];
-        for (var p = 0; p < names.Count; p++) shared[p] = int.MaxValue;
-        var first = labels[0];
+        var shared = new int[first.Count];
+        for (var p = 0; p < first.Count; p++) shared[p] = int.MaxValue;
         foreach (var series in labels)
         {
             var p = 0;
             foreach (var label in series.AsSpan())
             {
                 if (order.Ignored(label.Name)) continue;
-                if (p == names.Count || !ReferenceEquals(label.Name, names[p]) && label.Name != names[p]) return null;
-                var common = label.Value.AsSpan().CommonPrefixLength(first.Get(names[p]));
+                if (p == first.Count || !ReferenceEquals(label.Name, first[p].Name) && label.Name != first[p].Name) return null;
+                var common = label.Value.AsSpan().CommonPrefixLength(first[p].Value);
                 if (common < shared[p]) shared[p] = common;
                 p++;
             }
-            if (p != names.Count) return null;
+            if (p != first.Count) return null;
         }
 
         var keys = new Keyed[labels.Length];
