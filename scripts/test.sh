@@ -13,8 +13,9 @@ format_failed=0
 if ! dotnet format fed-functions.sln --verify-no-changes --verbosity quiet; then
   echo "dotnet format: FAILED (the lines above differ; run: dotnet format fed-functions.sln)"; format_failed=1
 fi
-dotnet test fed-functions.sln -c Release --no-build --nologo --logger "trx" --logger "console;verbosity=normal" --results-directory TestResults
-status=$?
+mkdir -p TestResults
+dotnet test fed-functions.sln -c Release --no-build --nologo --logger "trx" --logger "console;verbosity=normal" --results-directory TestResults 2>&1 | tee TestResults/dotnet-test.log
+status=${PIPESTATUS[0]}
 
 passed=0; failed=0
 for trx in TestResults/*.trx; do
@@ -33,6 +34,11 @@ if FED_PORT="${FED_PORT:-7071}" timeout 300 scripts/run-local.sh --smoke > TestR
   echo "run-local smoke: passed"; passed=$((passed + 1))
 else
   echo "run-local smoke: FAILED (TestResults/run-local.log follows)"; tail -n 40 TestResults/run-local.log; failed=$((failed + 1)); status=1
+fi
+# The failed tests again, with their messages, just above the count: a CI log is often read from its tail.
+if grep -qE '^\s+Failed [A-Za-z]|Test Run Aborted|test host process crashed' TestResults/dotnet-test.log; then
+  echo "failed tests (from TestResults/dotnet-test.log):"
+  grep -E -A 14 '^\s+Failed [A-Za-z]|Test Run Aborted|test host process crashed' TestResults/dotnet-test.log | head -n 120
 fi
 echo "tests: $passed passed, $failed failed"
 exit $status
