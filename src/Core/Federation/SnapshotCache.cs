@@ -11,7 +11,9 @@ namespace FedFunctions.Core.Federation;
 /// snapshots that changed since the last request, so a steady stream of requests costs one small query
 /// each plus the decoding of what was newly scraped. Snapshots only change at scrape ticks, so with a
 /// <see cref="RefreshInterval"/> requests arriving within it (several federating servers, a burst)
-/// share one listing instead of each paying for a storage query.
+/// share one listing instead of each paying for a storage query. A request in the interval after that gets
+/// the last listing too while one refresh runs in the background, so a busy endpoint never waits for
+/// storage; a request later than two intervals, or after <see cref="Invalidate"/>, waits for a fresh one.
 /// </summary>
 public sealed class SnapshotCache
 {
@@ -22,6 +24,10 @@ public sealed class SnapshotCache
     // The last listing of each scope: reused within the refresh interval unless invalidated, and kept as the list
     // handed out while nothing changed.
     private readonly ConcurrentDictionary<string, (long ListedAt, bool Invalidated, IReadOnlyList<IndexedSnapshot> Snapshots)> _recent = new(StringComparer.Ordinal);
+    // The scopes being refreshed in the background, with the refresh (at most one each).
+    private readonly ConcurrentDictionary<string, Task> _backgroundRefreshes = new(StringComparer.Ordinal);
+    // Counts Invalidate calls: a listing that started before one must not be reused as if it came after.
+    private long _invalidations;
 
     /// <summary>Creates a cache over <paramref name="store"/>.</summary>
     /// <param name="store">Where the snapshots are.</param>
@@ -59,6 +65,7 @@ public sealed class SnapshotCache
     /// <summary>Forgets the reused listings, so the next request asks storage (call after storing snapshots).</summary>
     public void Invalidate()
     {
+        Interlocked.Increment(ref _invalidations);
         foreach (var (scope, recent) in _recent) _recent.TryUpdate(scope, recent with { Invalidated = true }, recent);
     }
 
@@ -100,21 +107,66 @@ public sealed class SnapshotCache
     private async Task<IReadOnlyList<IndexedSnapshot>> GetWithinAsync(IReadOnlyCollection<string>? jobs, CancellationToken cancellationToken)
     {
         var scope = jobs is null ? "" : string.Join('\n', jobs.Order(StringComparer.Ordinal)) + "\n";
-        var now = _time.GetTimestamp();
-        var known = _recent.TryGetValue(scope, out var recent);
-        if (known && !recent.Invalidated && RefreshInterval > TimeSpan.Zero && _time.GetElapsedTime(recent.ListedAt, now) < RefreshInterval)
+        if (_recent.TryGetValue(scope, out var recent) && !recent.Invalidated && RefreshInterval > TimeSpan.Zero)
         {
-            return recent.Snapshots;
+            var age = _time.GetElapsedTime(recent.ListedAt);
+            if (age < RefreshInterval) return recent.Snapshots;
+            if (age < 2 * RefreshInterval)
+            {
+                RefreshInBackground(scope, jobs);
+                return recent.Snapshots;
+            }
         }
+        return await RefreshScopeAsync(scope, jobs, cancellationToken).ConfigureAwait(false);
+    }
 
+    // Lists the scope and makes the result its recent listing, stamped with when the listing started.
+    private async Task<IReadOnlyList<IndexedSnapshot>> RefreshScopeAsync(string scope, IReadOnlyCollection<string>? jobs, CancellationToken cancellationToken)
+    {
+        var startedAt = _time.GetTimestamp();
+        var invalidations = Interlocked.Read(ref _invalidations);
         var listed = await ListAndRefreshAsync(jobs, cancellationToken).ConfigureAwait(false);
         // While no snapshot changed, callers get the very same set: what they derived from it still holds.
-        IReadOnlyList<IndexedSnapshot> result = known && recent.Snapshots.SequenceEqual(listed, ReferenceEqualityComparer.Instance)
+        IReadOnlyList<IndexedSnapshot> result = _recent.TryGetValue(scope, out var recent) && recent.Snapshots.SequenceEqual(listed, ReferenceEqualityComparer.Instance)
             ? recent.Snapshots
             : new SnapshotSet(listed);
-        _recent[scope] = (now, false, result);
+        // Invalidated while listing: the listing may predate what was stored, so the next request lists again.
+        _recent[scope] = (startedAt, Interlocked.Read(ref _invalidations) != invalidations, result);
         return result;
     }
+
+    private void RefreshInBackground(string scope, IReadOnlyCollection<string>? jobs)
+    {
+        if (_backgroundRefreshes.ContainsKey(scope)) return;
+        var started = new TaskCompletionSource();
+        if (!_backgroundRefreshes.TryAdd(scope, started.Task)) return;
+        _ = Task.Run(async () =>
+        {
+            try
+            {
+                using var deadline = new CancellationTokenSource(ReadBudget, _time);
+                await RefreshScopeAsync(scope, jobs, deadline.Token).ConfigureAwait(false);
+            }
+#pragma warning disable CA1031 // nobody awaits this task: whatever fails is reported, not lost
+            catch (Exception ex)
+#pragma warning restore CA1031
+            {
+                // Requests keep the last listing; once it is two intervals old they read in the foreground and
+                // answer 503 with the error themselves.
+                _observer?.BackgroundRefreshFailed(ex is OperationCanceledException
+                    ? new SnapshotStoreException($"storage timed out: listing the stored snapshots took longer than the budget of {ReadBudget.TotalSeconds:0.###} s", ex)
+                    : ex);
+            }
+            finally
+            {
+                _backgroundRefreshes.TryRemove(scope, out _);
+                started.SetResult();
+            }
+        });
+    }
+
+    /// <summary>Completes when the background refreshes running now have ended (tests wait on it).</summary>
+    internal Task BackgroundRefreshes => Task.WhenAll(_backgroundRefreshes.Values);
 
     private async Task<List<IndexedSnapshot>> ListAndRefreshAsync(IReadOnlyCollection<string>? jobs, CancellationToken cancellationToken)
     {

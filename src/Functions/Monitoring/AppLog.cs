@@ -60,6 +60,9 @@ internal static partial class AppLog
     [LoggerMessage(43, LogLevel.Warning, "job {Job}: target_limit exceeded (number of targets: {Targets}, limit: {Limit}); every scrape of the job fails")]
     public static partial void SdTargetLimitExceeded(this ILogger logger, string job, int targets, long limit);
 
+    [LoggerMessage(19, LogLevel.Warning, "federate: refreshing the snapshot listing in the background failed; requests keep the last listing for one more refresh interval: {Error}")]
+    public static partial void BackgroundRefreshFailed(this ILogger logger, string error);
+
     [LoggerMessage(14, LogLevel.Information, "configuration reloaded from {Source} ({Trigger}): {Jobs} jobs, {Targets} static targets")]
     public static partial void ConfigReloaded(this ILogger logger, string source, string trigger, int jobs, int targets);
 

@@ -6,7 +6,8 @@ namespace FedFunctions.Functions.Monitoring;
 /// <summary>
 /// StorageMonitor logs and counts what the snapshot store and cache repaired or skipped on their own: a table
 /// or container created again after it vanished, stored entities that are not well-formed snapshots (store),
-/// and payloads that cannot be decoded (cache). Either way one target is skipped.
+/// and payloads that cannot be decoded (cache). Either way one target is skipped. Also a listing the cache
+/// failed to refresh in the background (requests go on with the last one).
 /// </summary>
 internal sealed class StorageMonitor(AppMetrics metrics, ILogger<StorageMonitor> logger) : ISnapshotStoreObserver, ISnapshotCacheObserver
 {
@@ -26,5 +27,10 @@ internal sealed class StorageMonitor(AppMetrics metrics, ILogger<StorageMonitor>
     {
         metrics.CorruptSnapshots.Inc();
         logger.CorruptSnapshot(key.Job, key.TargetId, exception.Message);
+    }
+
+    public void BackgroundRefreshFailed(Exception exception)
+    {
+        logger.BackgroundRefreshFailed(exception.Message);
     }
 }

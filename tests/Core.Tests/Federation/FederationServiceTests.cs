@@ -1,3 +1,5 @@
+using Azure.Core;
+using Azure.Core.Pipeline;
 using Azure.Data.Tables;
 using Azure.Storage.Blobs;
 using FedFunctions.Core.Configuration;
@@ -108,12 +110,116 @@ public sealed class SnapshotCacheTests(AzuriteServer azurite)
         Assert.Single(await cache.GetAsync(null));        // within the interval: the same listing
         Assert.Equal(2, (await cache.GetAsync(["node"])).Count); // another scope lists on its own
 
-        clock.Advance(TimeSpan.FromSeconds(1));
-        Assert.Equal(2, (await cache.GetAsync(null)).Count); // interval over: listed again
+        clock.Advance(TimeSpan.FromSeconds(2));
+        Assert.Equal(2, (await cache.GetAsync(null)).Count); // two intervals over: listed again before answering
 
         await store.UpsertAsync(Snapshots.Record("node", "c", 1000, value: 3));
         cache.Invalidate();                                   // what a scrape run in this instance does
         Assert.Equal(3, (await cache.GetAsync(null)).Count);
+    }
+
+    [Fact]
+    public async Task InTheIntervalAfterTheRefreshIntervalTheLastListingIsServedWhileOneRefreshRunsInTheBackground()
+    {
+        var options = new SnapshotStoreOptions { TableName = "cache" + Guid.NewGuid().ToString("N"), ContainerName = "cache" + Guid.NewGuid().ToString("N") };
+        var store = new SnapshotStore(new TableServiceClient(azurite.ConnectionString), new BlobServiceClient(azurite.ConnectionString), options);
+        await store.EnsureCreatedAsync();
+        var clock = new ManualClock();
+        var cache = new SnapshotCache(store, TimeSpan.FromSeconds(1), clock);
+        await store.UpsertAsync(Snapshots.Record("node", "a", 1000, value: 1));
+        var first = await cache.GetAsync(null);
+        Assert.Single(first);
+
+        await store.UpsertAsync(Snapshots.Record("node", "b", 1000, value: 2));
+        clock.Advance(TimeSpan.FromSeconds(1.5));
+        Assert.Same(first, await cache.GetAsync(null));   // the last listing, at once
+        Assert.Same(first, await cache.GetAsync(null));   // a second request starts no second refresh
+        await cache.BackgroundRefreshes;
+        var refreshed = await cache.GetAsync(null);       // the background listing, without asking storage again
+        Assert.Equal(2, refreshed.Count);
+
+        // The refreshed listing is stamped with when it started: reused for a whole interval from then.
+        await store.UpsertAsync(Snapshots.Record("node", "c", 1000, value: 3));
+        clock.Advance(TimeSpan.FromSeconds(0.9));
+        Assert.Same(refreshed, await cache.GetAsync(null));
+        await cache.BackgroundRefreshes;
+        Assert.Same(refreshed, await cache.GetAsync(null));
+    }
+
+    [Fact]
+    public async Task AListingInvalidatedWhileItRanInTheBackgroundIsListedAgainByTheNextRequest()
+    {
+        var options = new SnapshotStoreOptions { TableName = "cache" + Guid.NewGuid().ToString("N"), ContainerName = "cache" + Guid.NewGuid().ToString("N") };
+        var gate = new ListingGate();
+        var tableOptions = SnapshotStore.TableOptions();
+        tableOptions.AddPolicy(gate, HttpPipelinePosition.PerCall);
+        var store = new SnapshotStore(new TableServiceClient(azurite.ConnectionString, tableOptions), new BlobServiceClient(azurite.ConnectionString), options);
+        var writer = new SnapshotStore(new TableServiceClient(azurite.ConnectionString), new BlobServiceClient(azurite.ConnectionString), options);
+        await writer.EnsureCreatedAsync();
+        var clock = new ManualClock();
+        var cache = new SnapshotCache(store, TimeSpan.FromSeconds(1), clock);
+        await writer.UpsertAsync(Snapshots.Record("node", "a", 1000, value: 1));
+        Assert.Single(await cache.GetAsync(null));
+
+        gate.HoldNextListing();
+        clock.Advance(TimeSpan.FromSeconds(1.5));
+        Assert.Single(await cache.GetAsync(null));        // starts the background refresh
+        await gate.Held.WaitAsync(TimeSpan.FromSeconds(30)); // its listing is read (only "a") and held
+        await writer.UpsertAsync(Snapshots.Record("node", "b", 1000, value: 2));
+        cache.Invalidate();                               // what a scrape run in this instance does after storing
+        gate.Release();
+        await cache.BackgroundRefreshes;
+        Assert.Equal(2, (await cache.GetAsync(null)).Count); // the older background listing is not reused: listed again
+    }
+
+    /// <summary>Holds the response of the next table query after it arrived, until released.</summary>
+    private sealed class ListingGate : HttpPipelinePolicy
+    {
+        private int _armed;
+        private readonly TaskCompletionSource _held = new(TaskCreationOptions.RunContinuationsAsynchronously);
+        private readonly TaskCompletionSource _released = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        public Task Held => _held.Task;
+
+        public void HoldNextListing() => Interlocked.Exchange(ref _armed, 1);
+
+        public void Release() => _released.TrySetResult();
+
+        public override void Process(HttpMessage message, ReadOnlyMemory<HttpPipelinePolicy> pipeline) =>
+            throw new NotSupportedException("the store only uses async calls");
+
+        public override async ValueTask ProcessAsync(HttpMessage message, ReadOnlyMemory<HttpPipelinePolicy> pipeline)
+        {
+            await ProcessNextAsync(message, pipeline);
+            if (message.Request.Method == RequestMethod.Get && Interlocked.Exchange(ref _armed, 0) == 1)
+            {
+                _held.TrySetResult();
+                await _released.Task;
+            }
+        }
+    }
+
+    [Fact]
+    public async Task ABackgroundRefreshThatFailsIsReportedAndTheNextRequestPastTwoIntervalsGetsTheError()
+    {
+        await using var own = await AzuriteServer.StartAsync();
+        var store = new SnapshotStore(new TableServiceClient(own.ConnectionString), new BlobServiceClient(own.ConnectionString));
+        await store.EnsureCreatedAsync();
+        var clock = new ManualClock();
+        var reported = new RecordingCacheObserver();
+        var cache = new SnapshotCache(store, TimeSpan.FromSeconds(1), clock, readBudget: TimeSpan.FromSeconds(1), observer: reported);
+        await store.UpsertAsync(Snapshots.Record("node", "a", 1000, value: 1));
+        var first = await cache.GetAsync(null);
+
+        await own.KillAsync(); // storage unreachable from here on
+        clock.Advance(TimeSpan.FromSeconds(1.5));
+        Assert.Same(first, await cache.GetAsync(null));
+        await cache.BackgroundRefreshes;
+        Assert.IsType<SnapshotStoreException>(Assert.Single(reported.RefreshFailures));
+        Assert.Same(first, await cache.GetAsync(null));   // still within two intervals of the last good listing
+
+        clock.Advance(TimeSpan.FromSeconds(0.5));
+        await Assert.ThrowsAsync<SnapshotStoreException>(() => cache.GetAsync(null));
     }
 
     [Fact]
@@ -244,9 +350,16 @@ public sealed class SnapshotCacheTests(AzuriteServer azurite)
     {
         public List<TargetKey> Corrupt { get; } = [];
 
+        public List<Exception> RefreshFailures { get; } = [];
+
         public void CorruptSnapshot(TargetKey key, Exception error)
         {
             lock (Corrupt) Corrupt.Add(key);
+        }
+
+        public void BackgroundRefreshFailed(Exception exception)
+        {
+            lock (RefreshFailures) RefreshFailures.Add(exception);
         }
     }
 }
