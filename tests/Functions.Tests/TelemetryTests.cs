@@ -26,22 +26,31 @@ public sealed class TelemetryTests(EndToEndFixture fixture)
     {
         var spans = new List<Activity>();
         var metrics = new List<Metric>();
-        // Always on: the request's own activity (ASP.NET Core's, unsampled without its instrumentation) would otherwise decide.
-        using var tracer = Sdk.CreateTracerProviderBuilder().AddSource(Tracing.SourceName).SetSampler(new AlwaysOnSampler()).AddInMemoryExporter(spans).Build();
+        // Always on: the request's own activity would otherwise decide. ASP.NET Core's source is listened to so that
+        // each request gets an activity continuing the trace its traceparent header names.
+        using var tracer = Sdk.CreateTracerProviderBuilder().AddSource(Tracing.SourceName, "Microsoft.AspNetCore")
+            .SetSampler(new AlwaysOnSampler()).AddInMemoryExporter(spans).Build();
         using var meter = Sdk.CreateMeterProviderBuilder().AddMeter(AppMetrics.MeterName).AddInMemoryExporter(metrics).Build();
 
         await using var app = await fixture.StartOwnAppAsync("telemetry");
-        var (status, _) = await app.TriggerScrapeAsync();
-        Assert.Equal(200, status);
-        await app.FederateTextAsync("up");
-        tracer.ForceFlush();
-        meter.ForceFlush();
+        // Other tests' apps in this process run the same configuration at the same time and emit the same spans:
+        // this test's requests carry a trace of their own, and only that trace's spans are looked at.
+        var trace = ActivityTraceId.CreateRandom();
+        Assert.Equal(200, await SendInTraceAsync(app, HttpMethod.Post, "/-/scrape", trace));
+        Assert.Equal(200, await SendInTraceAsync(app, HttpMethod.Get, "/federate?match[]=up", trace));
+        // Shut down (flushing first): from here on no app adds to the lists while they are read.
+        tracer.Dispose();
+        meter.Dispose();
 
-        // Spans of this app (other apps in the process may add theirs): the run with its counts, the request with its status.
-        var run = Assert.Single(spans, s => s.DisplayName == "scrape run" && (string?)s.GetTagItem("fedfunctions.trigger") == "POST /-/scrape" && (int?)s.GetTagItem("fedfunctions.targets_scraped") == 4);
+        // The run with its counts, the request with its status.
+        var ours = spans.Where(s => s.TraceId == trace).ToList();
+        var run = Assert.Single(ours, s => s.DisplayName == "scrape run");
+        Assert.Equal("POST /-/scrape", run.GetTagItem("fedfunctions.trigger"));
+        Assert.Equal(4, run.GetTagItem("fedfunctions.targets_scraped"));
         Assert.Equal(2, run.GetTagItem("fedfunctions.targets_failed"));
         Assert.Equal(ActivityStatusCode.Unset, run.Status);
-        Assert.Contains(spans, s => s.DisplayName == "federate" && (int?)s.GetTagItem("http.response.status_code") == 200);
+        var federate = Assert.Single(ours, s => s.DisplayName == "federate");
+        Assert.Equal(200, federate.GetTagItem("http.response.status_code"));
 
         var names = metrics.Select(m => m.Name).ToHashSet();
         foreach (var name in new[] { "fedfunctions_target_scrapes_total", "fedfunctions_scrape_cycles_total", "fedfunctions_scrape_cycle_duration_seconds", "fedfunctions_federate_requests_total", "fedfunctions_snapshot_cache_targets" })
@@ -60,6 +69,14 @@ public sealed class TelemetryTests(EndToEndFixture fixture)
         var histogram = metrics.First(m => m.Name == "fedfunctions_scrape_cycle_duration_seconds");
         Assert.Equal(MetricType.Histogram, histogram.MetricType);
         Assert.Equal("s", histogram.Unit);
+    }
+
+    private static async Task<int> SendInTraceAsync(AppHost app, HttpMethod method, string path, ActivityTraceId trace)
+    {
+        using var request = new HttpRequestMessage(method, path);
+        request.Headers.Add("traceparent", $"00-{trace.ToHexString()}-{ActivitySpanId.CreateRandom().ToHexString()}-01");
+        using var response = await app.Http.SendAsync(request);
+        return (int)response.StatusCode;
     }
 
     [Fact]
