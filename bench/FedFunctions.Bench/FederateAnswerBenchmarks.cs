@@ -14,7 +14,8 @@ namespace FedFunctions.Bench;
 /// <summary>
 /// The /federate answer on its way out, over 200 node_exporter snapshots (about 100k series): rendering into
 /// a stream through a small-segment pipe (as the endpoint did) or through large pooled chunks (as it does
-/// now), and gzip at each zlib level, whose answer sizes the setup prints.
+/// now), gzip at each zlib level, whose answer sizes the setup prints, and rendering with gzip in turns or
+/// side by side (as the endpoint does on more than one core).
 /// </summary>
 [MemoryDiagnoser]
 public class FederateAnswerBenchmarks
@@ -86,6 +87,29 @@ public class FederateAnswerBenchmarks
             if (buffer.Length >= 128 * 1024) await buffer.CopyToAsync(counter);
         }
         await buffer.CopyToAsync(counter);
+        return counter.Length;
+    }
+
+    [Benchmark(Description = "render text and gzip it (level 4), taking turns on one thread")]
+    public Task<long> RenderAndGzipInTurns() => RenderAndGzipAsync(overlap: false);
+
+    [Benchmark(Description = "render text and gzip it (level 4), the compressor beside the renderer (the endpoint)")]
+    public Task<long> RenderAndGzipOverlapped() => RenderAndGzipAsync(overlap: true);
+
+    private async Task<long> RenderAndGzipAsync(bool overlap)
+    {
+        if (Level != 4) return 0; // the endpoint's text level: measured once
+        var counter = new CountingStream();
+        await using (var gzip = new GZipStream(counter, new ZLibCompressionOptions { CompressionLevel = 4 }, leaveOpen: true))
+        {
+            await using var writer = new OverlappedStreamWriter(gzip, overlap);
+            foreach (var family in _families)
+            {
+                PrometheusTextWriter.WriteFamily(writer, family, _external);
+                if (writer.Length >= 128 * 1024) await writer.FlushAsync();
+            }
+            await writer.CompleteAsync();
+        }
         return counter.Length;
     }
 
