@@ -68,12 +68,19 @@ public sealed class FederationServiceTests
 [Collection(AzuriteCollection.Name)]
 public sealed class SnapshotCacheTests(AzuriteServer azurite)
 {
+    /// <summary>A store over tables and a container of its own on the shared Azurite, created.</summary>
+    private async Task<SnapshotStore> NewStoreAsync(string prefix = "cache")
+    {
+        var options = new SnapshotStoreOptions { TableName = prefix + Guid.NewGuid().ToString("N"), ContainerName = prefix + Guid.NewGuid().ToString("N") };
+        var store = new SnapshotStore(new TableServiceClient(azurite.ConnectionString), new BlobServiceClient(azurite.ConnectionString), options);
+        await store.EnsureCreatedAsync();
+        return store;
+    }
+
     [Fact]
     public async Task RefreshesOnlyWhatChangedAndForgetsDeletedTargets()
     {
-        var options = new SnapshotStoreOptions { TableName = "cache" + Guid.NewGuid().ToString("N"), ContainerName = "cache" + Guid.NewGuid().ToString("N") };
-        var store = new SnapshotStore(new TableServiceClient(azurite.ConnectionString), new BlobServiceClient(azurite.ConnectionString), options);
-        await store.EnsureCreatedAsync();
+        var store = await NewStoreAsync();
         var cache = new SnapshotCache(store);
         var a = Snapshots.Record("node", "a", 1000, value: 1);
         var b = Snapshots.Record("node", "b", 1000, value: 2);
@@ -98,9 +105,7 @@ public sealed class SnapshotCacheTests(AzuriteServer azurite)
     [Fact]
     public async Task ListingsAreSharedWithinTheRefreshIntervalAndInvalidatedOnDemand()
     {
-        var options = new SnapshotStoreOptions { TableName = "cache" + Guid.NewGuid().ToString("N"), ContainerName = "cache" + Guid.NewGuid().ToString("N") };
-        var store = new SnapshotStore(new TableServiceClient(azurite.ConnectionString), new BlobServiceClient(azurite.ConnectionString), options);
-        await store.EnsureCreatedAsync();
+        var store = await NewStoreAsync();
         var clock = new ManualClock();
         var cache = new SnapshotCache(store, TimeSpan.FromSeconds(1), clock);
         await store.UpsertAsync(Snapshots.Record("node", "a", 1000, value: 1));
@@ -121,9 +126,7 @@ public sealed class SnapshotCacheTests(AzuriteServer azurite)
     [Fact]
     public async Task InTheIntervalAfterTheRefreshIntervalTheLastListingIsServedWhileOneRefreshRunsInTheBackground()
     {
-        var options = new SnapshotStoreOptions { TableName = "cache" + Guid.NewGuid().ToString("N"), ContainerName = "cache" + Guid.NewGuid().ToString("N") };
-        var store = new SnapshotStore(new TableServiceClient(azurite.ConnectionString), new BlobServiceClient(azurite.ConnectionString), options);
-        await store.EnsureCreatedAsync();
+        var store = await NewStoreAsync();
         var clock = new ManualClock();
         var cache = new SnapshotCache(store, TimeSpan.FromSeconds(1), clock);
         await store.UpsertAsync(Snapshots.Record("node", "a", 1000, value: 1));
@@ -225,9 +228,7 @@ public sealed class SnapshotCacheTests(AzuriteServer azurite)
     [Fact]
     public async Task WhileNoSnapshotChangesTheSameListIsReturned()
     {
-        var options = new SnapshotStoreOptions { TableName = "cache" + Guid.NewGuid().ToString("N"), ContainerName = "cache" + Guid.NewGuid().ToString("N") };
-        var store = new SnapshotStore(new TableServiceClient(azurite.ConnectionString), new BlobServiceClient(azurite.ConnectionString), options);
-        await store.EnsureCreatedAsync();
+        var store = await NewStoreAsync();
         var cache = new SnapshotCache(store); // no refresh interval: every call lists
         await store.UpsertAsync(Snapshots.Record("node", "a", 1000, value: 1));
         await store.UpsertAsync(Snapshots.Record("node", "b", 1000, value: 2));
@@ -248,9 +249,7 @@ public sealed class SnapshotCacheTests(AzuriteServer azurite)
     [Fact]
     public async Task ARepeatedSelectionIsReusedUntilASnapshotChangesOrTheClockMovesASampleOut()
     {
-        var options = new SnapshotStoreOptions { TableName = "sel" + Guid.NewGuid().ToString("N"), ContainerName = "sel" + Guid.NewGuid().ToString("N") };
-        var store = new SnapshotStore(new TableServiceClient(azurite.ConnectionString), new BlobServiceClient(azurite.ConnectionString), options);
-        await store.EnsureCreatedAsync();
+        var store = await NewStoreAsync("sel");
         const long scrapedMs = 1_700_000_000_000;
         var clock = new WallClock(scrapedMs + 1000);
         var federation = new FederationService(new SnapshotCache(store), FederationConfig.Parse("scrape_configs: []\n"), TimeSpan.FromMinutes(5), clock);
@@ -282,9 +281,7 @@ public sealed class SnapshotCacheTests(AzuriteServer azurite)
     [Fact]
     public async Task DifferentSelectionsOverUnchangedSnapshotsAreAnsweredFromTheFamilysIndex()
     {
-        var options = new SnapshotStoreOptions { TableName = "idx" + Guid.NewGuid().ToString("N"), ContainerName = "idx" + Guid.NewGuid().ToString("N") };
-        var store = new SnapshotStore(new TableServiceClient(azurite.ConnectionString), new BlobServiceClient(azurite.ConnectionString), options);
-        await store.EnsureCreatedAsync();
+        var store = await NewStoreAsync("idx");
         const long scrapedMs = 1_700_000_000_000;
         var cache = new SnapshotCache(store);
         var federation = new FederationService(cache, FederationConfig.Parse("scrape_configs: []\n"), TimeSpan.FromMinutes(5), new WallClock(scrapedMs + 1000));
@@ -323,9 +320,7 @@ public sealed class SnapshotCacheTests(AzuriteServer azurite)
     [Fact]
     public async Task AnUnreadableSnapshotIsSkippedAndReported()
     {
-        var options = new SnapshotStoreOptions { TableName = "cache" + Guid.NewGuid().ToString("N"), ContainerName = "cache" + Guid.NewGuid().ToString("N") };
-        var store = new SnapshotStore(new TableServiceClient(azurite.ConnectionString), new BlobServiceClient(azurite.ConnectionString), options);
-        await store.EnsureCreatedAsync();
+        var store = await NewStoreAsync();
         await store.UpsertAsync(Snapshots.Record("node", "good", 1000, value: 1));
         await store.UpsertAsync(new SnapshotRecord(new TargetKey("node", "bad"), 1000, true, "{}", new byte[] { 1, 2, 3, 4, 5 }));
         var reported = new RecordingCacheObserver();
