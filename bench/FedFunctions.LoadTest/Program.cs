@@ -89,6 +89,7 @@ try
     {
         // Fresh snapshots for ours (inside the 5 min lookback), untimed.
         paths.Add(await PathResult.MeasureAsync(path, ours.Front.Http, prometheusHttp, requests, async () => await ours.RunAsync()));
+        if (path.IsSelective) paths.Add(await PathResult.MeasureInBlocksAsync(path, ours.Front.Http, prometheusHttp));
     }
 
     Console.WriteLine();
