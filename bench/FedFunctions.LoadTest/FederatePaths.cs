@@ -137,17 +137,17 @@ internal sealed record PathResult(string Path, double Ours, double Theirs, long 
     /// </summary>
     public static async Task<PathResult> MeasureInBlocksAsync(FederatePath path, HttpClient ours, HttpClient theirs)
     {
-        const int Blocks = 5, PerBlock = 10;
+        const int blocks = 5, perBlock = 10;
         var a = new List<double>();
         var b = new List<double>();
         long aBytes = 0, bBytes = 0;
-        for (var block = 0; block < 2 * Blocks; block++)
+        for (var block = 0; block < 2 * blocks; block++)
         {
             // Pairs of blocks: ours then Prometheus', then Prometheus' then ours, and so on.
             var firstOfPair = block % 2 == 0;
             var oursFirst = block / 2 % 2 == 0;
             var oursNow = firstOfPair == oursFirst;
-            for (var i = 0; i < PerBlock; i++)
+            for (var i = 0; i < perBlock; i++)
             {
                 var (s, bytes) = await path.TimeAsync(oursNow ? ours : theirs);
                 if (oursNow) { a.Add(s); aBytes = bytes; }
