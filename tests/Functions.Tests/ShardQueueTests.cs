@@ -74,6 +74,8 @@ public sealed class ShardQueueTests(AzuriteServer azurite) : IClassFixture<Azuri
         Assert.Equal(200, status);
         Assert.Contains("\"shardsSent\":3", body.Replace(" ", "", StringComparison.Ordinal), StringComparison.OrdinalIgnoreCase);
         await MetricAsync(app, "fedfunctions_shard_messages_total{outcome=\"completed\"}", "3", "three completed shards");
+        // A shard counts as completed when it is scraped and stored; its message is deleted after that.
+        await MetricAsync(app, "fedfunctions_storage_operations_total{operation=\"delete\",service=\"queue\"}", v => v is not null && int.Parse(v, System.Globalization.CultureInfo.InvariantCulture) >= 3, "three deleted messages");
         var metrics = await MetricsAsync(app);
         Assert.Equal("3", metrics["fedfunctions_shard_messages_total{outcome=\"sent\"}"]);
         Assert.Equal("5", metrics["fedfunctions_snapshots_written_total"]);

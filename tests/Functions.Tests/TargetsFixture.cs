@@ -15,10 +15,12 @@ public sealed class TargetsFixture : IAsyncLifetime
     public AppHost App { get; private set; } = null!;
     public int RefusedPort { get; private set; }
 
+    // Both sides' health of the healthy target is compared: each scrape may take its whole interval, so a loaded
+    // machine slow to answer one does not turn it down on one side only.
     public static string Config(string target, int refusedPort) => $$"""
         global:
-          scrape_interval: 2s
-          scrape_timeout: 1s
+          scrape_interval: 5s
+          scrape_timeout: 5s
         scrape_configs:
           - job_name: mixed
             static_configs:
@@ -28,7 +30,7 @@ public sealed class TargetsFixture : IAsyncLifetime
                 regex: 'drop-me\..*'
                 action: drop
           - job_name: node
-            scrape_interval: 3s
+            scrape_interval: 6s
             metrics_path: /node
             params:
               format: ['text']
