@@ -34,16 +34,13 @@ internal static class FederateEndpoint
     internal const int FlushBytes = 2 * ChunkedBufferWriter.DefaultChunkSize;
 
     /// <summary>
-    /// The gzip levels. Prometheus 2.42 compresses <c>/federate</c> with Go's <c>gzip.NewWriter</c>, the default
-    /// level 6 of Go's own deflate (<c>util/httputil.CompressionHandler</c>). zlib's level 4 is the cheapest that
-    /// gives text answers no larger than that on node_exporter data; protobuf answers need level 5, as level 4 came
-    /// out within 1.5 % of Prometheus' size either way from run to run (<c>CompressionLevel.Fastest</c>, zlib's
-    /// level 1, gave 1.4x Prometheus' size; measurements in bench/README.md).
+    /// The gzip level. Prometheus 2.42 compresses <c>/federate</c> with Go's <c>gzip.NewWriter</c>, the default
+    /// level 6 of Go's own deflate (<c>util/httputil.CompressionHandler</c>). zlib's level 5 is the cheapest whose
+    /// answers stay under that on node_exporter data in both formats: level 4 came within 1.5 % of Prometheus' size
+    /// either way from run to run (protobuf at 200 targets, text at 3,000), and <c>CompressionLevel.Fastest</c>,
+    /// zlib's level 1, gave 1.4x Prometheus' size (measurements in bench/README.md).
     /// </summary>
-    internal static readonly ZLibCompressionOptions TextGzipOptions = new() { CompressionLevel = 4, CompressionStrategy = ZLibCompressionStrategy.Default };
-
-    /// <inheritdoc cref="TextGzipOptions"/>
-    internal static readonly ZLibCompressionOptions ProtobufGzipOptions = new() { CompressionLevel = 5, CompressionStrategy = ZLibCompressionStrategy.Default };
+    internal static readonly ZLibCompressionOptions GzipOptions = new() { CompressionLevel = 5, CompressionStrategy = ZLibCompressionStrategy.Default };
 
     /// <summary>A complete gzip member holding nothing: header, an empty final deflate block, CRC-32 and size 0 (RFC 1952).</summary>
     private static readonly byte[] EmptyGzip = [0x1F, 0x8B, 0x08, 0, 0, 0, 0, 0, 0, 0xFF, 0x03, 0x00, 0, 0, 0, 0, 0, 0, 0, 0];
@@ -127,7 +124,7 @@ internal static class FederateEndpoint
 
         long series = 0, bytes = 0;
         await using var compressed = gzip
-            ? new GZipStream(response.Body, answer.Format == AnswerFormat.Protobuf ? ProtobufGzipOptions : TextGzipOptions, leaveOpen: true)
+            ? new GZipStream(response.Body, GzipOptions, leaveOpen: true)
             : null;
         // The writers ask for a span per line: collected in large pooled chunks, the response (or the
         // compressor) sees one write per chunk instead of one per line. Compressing costs about as much as
