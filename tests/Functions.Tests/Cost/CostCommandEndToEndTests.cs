@@ -156,7 +156,10 @@ public sealed partial class CostCommandEndToEndTests : IAsyncLifetime
         var config = await WriteConfigAsync("    metrics_path: /slow\n    scrape_interval: 6s\n    scrape_timeout: 5s\n");
         using var prediction = Predict(config, new() { ["ScrapeSchedule"] = "*/2 * * * * *", ["Federation:ShardSize"] = "1" }, "--window", "6s", "--federators", "0");
         var root = prediction.RootElement;
-        Assert.Equal(3, root.GetProperty("shard_messages").GetDouble());
+        // Every target once in the 6 s window, as its interval says; on a loaded machine the shards run so late that the
+        // command's clock (which goes on at the real pace while work runs) reaches a target's next slot inside the
+        // window too (CI once counted 6), at most once per tick (three ticks, three targets): what the note below warns of.
+        Assert.InRange(root.GetProperty("shard_messages").GetDouble(), 3, 9);
         var notes = root.GetProperty("notes").EnumerateArray().Select(n => n.GetString()!).ToList();
         Assert.Contains(notes, n => n.StartsWith("a run and the shards it sent took", StringComparison.Ordinal) && n.Contains("2 s between ticks", StringComparison.Ordinal));
     }
