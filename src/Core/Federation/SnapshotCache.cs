@@ -21,12 +21,11 @@ public sealed class SnapshotCache
     private readonly TimeProvider _time;
     private readonly ISnapshotCacheObserver? _observer;
     private readonly ConcurrentDictionary<TargetKey, (long ScrapeTimestampMs, IndexedSnapshot Snapshot)> _entries = new();
-    // The last listing of each scope: reused within the refresh interval unless invalidated, and kept as the list
-    // handed out while nothing changed.
-    private readonly ConcurrentDictionary<string, (long ListedAt, bool Invalidated, IReadOnlyList<IndexedSnapshot> Snapshots)> _recent = new(StringComparer.Ordinal);
+    // The last listing of each scope, with the Invalidate count when it started (a listing that started before an
+    // Invalidate is not reused): reused within the refresh interval, and kept as the list handed out while nothing changed.
+    private readonly ConcurrentDictionary<string, (long ListedAt, long Invalidations, IReadOnlyList<IndexedSnapshot> Snapshots)> _recent = new(StringComparer.Ordinal);
     // The scopes being refreshed in the background, with the refresh (at most one each).
     private readonly ConcurrentDictionary<string, Task> _backgroundRefreshes = new(StringComparer.Ordinal);
-    // Counts Invalidate calls: a listing that started before one must not be reused as if it came after.
     private long _invalidations;
 
     /// <summary>Creates a cache over <paramref name="store"/>.</summary>
@@ -66,7 +65,6 @@ public sealed class SnapshotCache
     public void Invalidate()
     {
         Interlocked.Increment(ref _invalidations);
-        foreach (var (scope, recent) in _recent) _recent.TryUpdate(scope, recent with { Invalidated = true }, recent);
     }
 
     /// <summary>How many snapshots are currently held.</summary>
@@ -91,11 +89,17 @@ public sealed class SnapshotCache
     public async Task<IReadOnlyList<IndexedSnapshot>> GetAsync(IReadOnlyCollection<string>? jobs, TimeSpan? budget, CancellationToken cancellationToken = default)
     {
         var limit = budget is { } requested && requested < ReadBudget ? requested : ReadBudget;
+        return await WithinBudgetAsync(limit, token => GetWithinAsync(jobs, token), cancellationToken).ConfigureAwait(false);
+    }
+
+    // Runs a read of storage that ends after limit; running out is a SnapshotStoreException saying it timed out.
+    private async Task<T> WithinBudgetAsync<T>(TimeSpan limit, Func<CancellationToken, Task<T>> read, CancellationToken cancellationToken)
+    {
         using var deadline = new CancellationTokenSource(limit > TimeSpan.Zero ? limit : TimeSpan.Zero, _time);
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, deadline.Token);
         try
         {
-            return await GetWithinAsync(jobs, linked.Token).ConfigureAwait(false);
+            return await read(linked.Token).ConfigureAwait(false);
         }
         catch (OperationCanceledException ex) when (deadline.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
         {
@@ -107,7 +111,7 @@ public sealed class SnapshotCache
     private async Task<IReadOnlyList<IndexedSnapshot>> GetWithinAsync(IReadOnlyCollection<string>? jobs, CancellationToken cancellationToken)
     {
         var scope = jobs is null ? "" : string.Join('\n', jobs.Order(StringComparer.Ordinal)) + "\n";
-        if (_recent.TryGetValue(scope, out var recent) && !recent.Invalidated && RefreshInterval > TimeSpan.Zero)
+        if (_recent.TryGetValue(scope, out var recent) && recent.Invalidations == Interlocked.Read(ref _invalidations) && RefreshInterval > TimeSpan.Zero)
         {
             var age = _time.GetElapsedTime(recent.ListedAt);
             if (age < RefreshInterval) return recent.Snapshots;
@@ -130,8 +134,7 @@ public sealed class SnapshotCache
         IReadOnlyList<IndexedSnapshot> result = _recent.TryGetValue(scope, out var recent) && recent.Snapshots.SequenceEqual(listed, ReferenceEqualityComparer.Instance)
             ? recent.Snapshots
             : new SnapshotSet(listed);
-        // Invalidated while listing: the listing may predate what was stored, so the next request lists again.
-        _recent[scope] = (startedAt, Interlocked.Read(ref _invalidations) != invalidations, result);
+        _recent[scope] = (startedAt, invalidations, result);
         return result;
     }
 
@@ -144,8 +147,7 @@ public sealed class SnapshotCache
         {
             try
             {
-                using var deadline = new CancellationTokenSource(ReadBudget, _time);
-                await RefreshScopeAsync(scope, jobs, deadline.Token).ConfigureAwait(false);
+                await WithinBudgetAsync(ReadBudget, token => RefreshScopeAsync(scope, jobs, token), CancellationToken.None).ConfigureAwait(false);
             }
 #pragma warning disable CA1031 // nobody awaits this task: whatever fails is reported, not lost
             catch (Exception ex)
@@ -153,9 +155,7 @@ public sealed class SnapshotCache
             {
                 // Requests keep the last listing; once it is two intervals old they read in the foreground and
                 // answer 503 with the error themselves.
-                _observer?.BackgroundRefreshFailed(ex is OperationCanceledException
-                    ? new SnapshotStoreException($"storage timed out: listing the stored snapshots took longer than the budget of {ReadBudget.TotalSeconds:0.###} s", ex)
-                    : ex);
+                _observer?.BackgroundRefreshFailed(ex);
             }
             finally
             {

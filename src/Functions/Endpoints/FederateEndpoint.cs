@@ -122,7 +122,7 @@ internal static class FederateEndpoint
         var gzip = AcceptHeader.AcceptsEncoding(request.Headers.AcceptEncoding, "gzip");
         if (gzip) response.Headers.ContentEncoding = "gzip";
 
-        long series = 0, bytes = 0;
+        long series = 0;
         await using var compressed = gzip
             ? new GZipStream(response.Body, GzipOptions, leaveOpen: true)
             : null;
@@ -140,7 +140,7 @@ internal static class FederateEndpoint
             if (buffer.Length >= FlushBytes) await buffer.FlushAsync();
         }
         await buffer.CompleteAsync();
-        bytes = buffer.BytesHandedOff;
+        var bytes = buffer.BytesHandedOff;
         // Disposing the compressor (on the way out) writes the gzip trailer, but a GZipStream that was given
         // nothing writes nothing at all, which a gzip reader (Prometheus' scraper) refuses: send an empty member.
         if (compressed is not null && bytes == 0) await response.Body.WriteAsync(EmptyGzip, context.RequestAborted);
