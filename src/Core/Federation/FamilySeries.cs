@@ -11,13 +11,22 @@ namespace FedFunctions.Core.Federation;
 /// </summary>
 internal sealed class FamilySeries
 {
-    /// <summary>One series: its labels, and where its sample is (snapshot position in the set, sample index, member name).</summary>
-    public readonly record struct Entry(Labels Labels, int Snapshot, int Sample, int Member);
+    /// <summary>
+    /// One series: its sample and its snapshot's scrape time, kept here so a selection reads one array in order rather
+    /// than chasing the set, the snapshot and its sample list for each series; and where it comes from (snapshot
+    /// position in the set, member name).
+    /// </summary>
+    public readonly record struct Entry(Sample Sample, long ScrapeTimestampMs, int Snapshot, int Member)
+    {
+        /// <summary>The series' labels.</summary>
+        public Labels Labels => Sample.Labels;
+    }
 
     /// <summary>A snapshot that writes a member name under this family, with its own view of the family's metadata.</summary>
     public readonly record struct Contributor(int Snapshot, int Member, MetricMetadata Family);
 
     private readonly Entry[] _entries;
+    private readonly HashSet<string> _labelNames = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, Lazy<Dictionary<string, int[]>>> _postings = new(StringComparer.Ordinal);
 
     /// <summary>Collects and sorts the series of <paramref name="members"/> (the names written under <paramref name="family"/>).</summary>
@@ -38,7 +47,7 @@ internal sealed class FamilySeries
                 // Metadata counts only from snapshots that put this name in the same family.
                 var own = indexed.FamilyOf(named[0]);
                 if (own.Name == family.Name) contributors.Add(new Contributor(position, member, own));
-                foreach (var i in named) entries.Add(new Entry(samples[i].Labels, position, i, member));
+                foreach (var i in named) entries.Add(new Entry(samples[i], indexed.Snapshot.ScrapeTimestampMs, position, member));
             }
         }
         var labels = new Labels[entries.Count];
@@ -47,6 +56,10 @@ internal sealed class FamilySeries
         var sorted = SeriesSorter.Order(labels, Order);
         _entries = new Entry[sorted.Length];
         for (var i = 0; i < sorted.Length; i++) _entries[i] = entries[sorted[i]];
+        foreach (var entry in _entries)
+        {
+            foreach (var label in entry.Labels.AsSpan()) _labelNames.Add(label.Name);
+        }
         Contributors = contributors;
     }
 
@@ -65,12 +78,22 @@ internal sealed class FamilySeries
     /// <summary>Every series, in answer order.</summary>
     public ReadOnlySpan<Entry> Entries => _entries;
 
-    /// <summary>The positions (ascending) in <see cref="Entries"/> of the series whose <paramref name="label"/> is <paramref name="value"/>.</summary>
+    /// <summary>Whether any series of the family has the label <paramref name="name"/> (a matcher on any other name sees "" in every series).</summary>
+    public bool HasLabel(string name) => _labelNames.Contains(name);
+
+    /// <summary>
+    /// The positions (ascending) in <see cref="Entries"/> of the series whose <paramref name="label"/> is <paramref name="value"/>.
+    /// Postings are built only for labels the family has, so <c>match[]</c> naming ever new labels cannot grow them.
+    /// </summary>
     public int[] Postings(string label, string value)
     {
+        if (!HasLabel(label)) return [];
         var byValue = _postings.GetOrAdd(label, static (name, entries) => new Lazy<Dictionary<string, int[]>>(() => Index(entries, name)), _entries).Value;
         return byValue.TryGetValue(value, out var positions) ? positions : [];
     }
+
+    /// <summary>How many labels have postings built.</summary>
+    public int IndexedLabelCount => _postings.Count;
 
     private static Dictionary<string, int[]> Index(Entry[] entries, string label)
     {

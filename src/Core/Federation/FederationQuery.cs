@@ -159,16 +159,16 @@ public static class FederationQuery
     private static FamilyBuilder? SelectFrom(SnapshotSet set, FamilySeries series, List<(string Name, int Order, List<Selector> Selectors)> askedNames, int nameCount, Window window)
     {
         var memberCount = series.Members.Count;
-        var selectorsOf = new List<Selector>?[memberCount];
+        // One selector for the family: walk only the series its most selective equality matcher allows.
+        var (candidates, satisfied) = askedNames is [{ Selectors: [var only] }] ? BestPostings(series, only) : (null, null);
+        var remainingOf = new LabelMatcher[][]?[memberCount];
         var orderOf = new int[memberCount];
         foreach (var (name, order, selectors) in askedNames)
         {
             var member = IndexOf(series, name);
-            selectorsOf[member] = selectors;
+            remainingOf[member] = [.. selectors.Select(s => Remaining(series, s, satisfied)).OfType<LabelMatcher[]>()];
             orderOf[member] = order;
         }
-        // One selector for the family: walk only the series its most selective equality matcher allows.
-        var candidates = askedNames is [{ Selectors: [var only] }] ? BestPostings(series, only) : null;
 
         var entries = series.Entries;
         var samples = new List<Sample>();
@@ -178,11 +178,10 @@ public static class FederationQuery
         for (var k = 0; k < count; k++)
         {
             ref readonly var entry = ref entries[candidates is null ? k : candidates[k]];
-            var selectors = selectorsOf[entry.Member];
-            if (selectors is null || !MatchesAnyNamed(selectors, entry.Labels)) continue;
-            var indexed = set[entry.Snapshot];
-            var sample = indexed.Snapshot.Samples[entry.Sample];
-            if (!window.Admit(ref sample, indexed.Snapshot.ScrapeTimestampMs)) continue;
+            var remaining = remainingOf[entry.Member];
+            if (remaining is null || !MatchesAnyRemaining(remaining, entry.Labels)) continue;
+            var sample = entry.Sample;
+            if (!window.Admit(ref sample, entry.ScrapeTimestampMs)) continue;
             samples.Add(sample);
             contributed[entry.Snapshot * memberCount + entry.Member] = true;
             // The scan creates the family with the chosen metadata of the first name it selects, in snapshot order.
@@ -199,6 +198,41 @@ public static class FederationQuery
         return builder;
     }
 
+    /// <summary>
+    /// The matchers of <paramref name="selector"/> still to try on each series of the family, or null when it selects
+    /// none of them: the one whose postings gave the candidates holds already, and a matcher on a label no series of
+    /// the family has sees "" everywhere, so it is decided once here (<c>{bench="",...}</c> costs nothing per series).
+    /// </summary>
+    private static LabelMatcher[]? Remaining(FamilySeries series, Selector selector, LabelMatcher? satisfied)
+    {
+        var remaining = new List<LabelMatcher>();
+        foreach (var matcher in selector.MatchersBesidesName)
+        {
+            if (ReferenceEquals(matcher, satisfied)) continue;
+            if (series.HasLabel(matcher.Name)) remaining.Add(matcher);
+            else if (!matcher.Matches("")) return null;
+        }
+        return [.. remaining];
+    }
+
+    private static bool MatchesAnyRemaining(LabelMatcher[][] selectors, Labels labels)
+    {
+        foreach (var matchers in selectors)
+        {
+            var all = true;
+            foreach (var matcher in matchers)
+            {
+                if (!matcher.Matches(labels.Get(matcher.Name)))
+                {
+                    all = false;
+                    break;
+                }
+            }
+            if (all) return true;
+        }
+        return false;
+    }
+
     private static int IndexOf(FamilySeries series, string name)
     {
         for (var i = 0; i < series.Members.Count; i++)
@@ -208,15 +242,18 @@ public static class FederationQuery
         throw new InvalidOperationException($"{name} is not written under the family {series.Family.Name}");
     }
 
-    /// <summary>The shortest postings among the selector's equality matchers on a non-empty value (null: none, walk every series).</summary>
-    private static int[]? BestPostings(FamilySeries series, Selector selector)
+    /// <summary>
+    /// The shortest postings among the selector's equality matchers on a non-empty value, and that matcher (null: none,
+    /// walk every series).
+    /// </summary>
+    private static (int[]? Postings, LabelMatcher? Matcher) BestPostings(FamilySeries series, Selector selector)
     {
-        int[]? best = null;
+        (int[]? Postings, LabelMatcher? Matcher) best = (null, null);
         foreach (var matcher in selector.Matchers)
         {
             if (matcher.Type != Selectors.MatchType.Equal || matcher.Value.Length == 0 || matcher.Name == Label.MetricName) continue;
             var postings = series.Postings(matcher.Name, matcher.Value);
-            if (best is null || postings.Length < best.Length) best = postings;
+            if (best.Postings is null || postings.Length < best.Postings.Length) best = (postings, matcher);
         }
         return best;
     }

@@ -33,6 +33,9 @@ public sealed class Selector
     /// <summary>MetricName is the value of the first <c>__name__="x"</c> matcher, if any (lets callers prune by name).</summary>
     public string? MetricName { get; }
 
+    /// <summary>The matchers besides the <c>__name__="x"</c> that gave <see cref="MetricName"/> (all of them when there is none).</summary>
+    internal ReadOnlySpan<LabelMatcher> MatchersBesidesName => _matchersBesidesName;
+
     /// <summary>Text is the selector as given.</summary>
     public string Text { get; }
 

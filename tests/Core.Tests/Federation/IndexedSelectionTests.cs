@@ -48,6 +48,24 @@ public sealed class IndexedSelectionTests
     }
 
     [Fact]
+    public void PostingsAreBuiltOnlyForLabelsTheFamilyHas()
+    {
+        // match[] may name ever new labels (m{bench_1="a"}, m{bench_2="a"}, ...): none of them may leave an index behind.
+        var set = new SnapshotSet([Snapshot(Now - 1000, [], [Sample("m", 1, null, "x", "a"), Sample("m", 2, null, "x", "b")])]);
+        var family = set.ChosenFamily("m")!;
+        set.IndexedFamily(family);
+        var series = set.IndexedFamily(family)!;
+        for (var i = 0; i < 100; i++)
+        {
+            var selectors = SelectorParser.ParseMany([$"m{{bench_{i}=\"a\"}}"]);
+            Assert.Empty(FederationQuery.Select(set, selectors, Now, Lookback));
+        }
+        Assert.Equal(0, series.IndexedLabelCount);
+        Assert.Single(FederationQuery.Select(set, SelectorParser.ParseMany(["m{x=\"b\"}"]), Now, Lookback));
+        Assert.Equal(1, series.IndexedLabelCount);
+    }
+
+    [Fact]
     public void TheFamilysMetadataStartsFromTheFirstTargetThatSelectsOneOfItsNames()
     {
         // Target A sends only h_sum, B only h_bucket, with different help: the answer's help is A's, the first in list
@@ -160,7 +178,9 @@ public sealed class IndexedSelectionTests
     };
 
     private static readonly string[] Names = ["c", "g", "h", "h_bucket", "h_sum", "h_count", "s", "s_sum", "s_count", "u", "missing"];
-    private static readonly string[] Matchers = ["", "x=\"a\"", "x=\"b\"", "y=\"\"", "x!=\"a\"", "y=~\"a|b\"", "instance=\"i2\"", "le=\"1\"", "x=\"a\",y=\"b\"", "z=\"\""];
+    // z is a label no series has: matchers on it are decided once per family, not per series.
+    private static readonly string[] Matchers = ["", "x=\"a\"", "x=\"b\"", "y=\"\"", "x!=\"a\"", "y=~\"a|b\"", "instance=\"i2\"", "le=\"1\"", "x=\"a\",y=\"b\"", "z=\"\"",
+        "z=\"a\"", "z!=\"a\"", "x=\"a\",z=~\"a?\"", "x=\"b\",z!~\"\"", "x=\"a\",x=~\"a|b\""];
 
     private static string RandomSelector(Random random)
     {
