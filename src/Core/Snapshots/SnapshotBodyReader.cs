@@ -11,8 +11,6 @@ namespace FedFunctions.Core.Snapshots;
 /// </summary>
 internal ref struct SnapshotBodyReader
 {
-    private static readonly UTF8Encoding StrictUtf8 = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
-
     // Smallest encodings, used to bound counts before allocating: a label pair is 2 bytes, a sample 10
     // (label count, value, timestamp flag), a metadata entry 4.
     private const int MinLabelPairBytes = 2;
@@ -182,7 +180,7 @@ internal ref struct SnapshotBodyReader
             string s;
             try
             {
-                s = length == 0 ? "" : StrictUtf8.GetString(bytes);
+                s = SnapshotStringPool.Decode(bytes);
             }
             catch (DecoderFallbackException e)
             {

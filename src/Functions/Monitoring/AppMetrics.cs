@@ -71,6 +71,30 @@ public sealed class AppMetrics : IDisposable
         StorageBytesWritten = new(_meter, "fedfunctions_storage_bytes_written_total", "Request body bytes sent to storage, by service.", "service");
         StorageBytesRead = new(_meter, "fedfunctions_storage_bytes_read_total", "Response body bytes (Content-Length) received from storage, by service.", "service");
         ShardMessages = new(_meter, "fedfunctions_shard_messages_total", "Shard messages by outcome (sent, completed, expired, failed, poisoned).", "outcome");
+        ObserveProcess();
+    }
+
+    /// <summary>
+    /// The process and runtime series every Prometheus client library exposes (the names prometheus-net uses for the
+    /// .NET ones), read when collected: where a slow answer's time went (CPU, collections, pauses) and how much memory
+    /// the decoded snapshots hold. They describe the whole process (every app in it).
+    /// </summary>
+    private void ObserveProcess()
+    {
+        var started = new DateTimeOffset(System.Diagnostics.Process.GetCurrentProcess().StartTime).ToUnixTimeMilliseconds() / 1000.0;
+        _meter.CreateObservableCounter("process_cpu_seconds_total", static () => Environment.CpuUsage.TotalTime.TotalSeconds, unit: null,
+            description: "Total user and system CPU time spent in seconds.");
+        _meter.CreateObservableGauge("process_resident_memory_bytes", static () => (double)Environment.WorkingSet, unit: null,
+            description: "Resident memory size in bytes.");
+        _meter.CreateObservableGauge("process_start_time_seconds", () => started, unit: null,
+            description: "Start time of the process since unix epoch in seconds.");
+        _meter.CreateObservableCounter("dotnet_collection_count_total", static () => Enumerable.Range(0, GC.MaxGeneration + 1)
+                .Select(generation => new Measurement<long>(GC.CollectionCount(generation), new KeyValuePair<string, object?>("generation", generation))),
+            unit: null, description: "GC collection count by generation (a collection of a generation counts for the younger ones too).");
+        _meter.CreateObservableCounter("dotnet_gc_pause_seconds_total", static () => GC.GetTotalPauseDuration().TotalSeconds, unit: null,
+            description: "Time the garbage collector has paused the process in seconds.");
+        _meter.CreateObservableGauge("dotnet_total_memory_bytes", static () => (double)GC.GetTotalMemory(false), unit: null,
+            description: "Bytes the garbage collector thinks are allocated.");
     }
 
     /// <summary>
