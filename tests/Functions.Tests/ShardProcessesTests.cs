@@ -129,8 +129,9 @@ public sealed class ShardProcessesTests : IAsyncLifetime
             var fresh = (await store.ListVersionsAsync("fan")).Count(v => v.ScrapeTimestampMs >= runStart);
             return fresh == Targets ? "all fresh" : null;
         }, TimeSpan.FromSeconds(90), "every target's snapshot to be fresh");
-        // A shard the doomed worker finished but had not yet deleted is done again: at least the rest, never fewer.
-        Assert.True(await MetricAsync(survivor.Http, "fedfunctions_shard_messages_total{outcome=\"completed\"}") >= 6 - doomedCompleted);
+        // A shard the doomed worker finished but had not yet deleted is done again: at least the rest. Its count was read
+        // just before the kill, and each of its two consumers may have finished the shard it was on since.
+        Assert.True(await MetricAsync(survivor.Http, "fedfunctions_shard_messages_total{outcome=\"completed\"}") >= 6 - doomedCompleted - 2);
         Assert.Equal(6, await MetricAsync(scheduler.Http, "fedfunctions_shard_messages_total{outcome=\"sent\"}"));
 
         // /federate on any process serves all of them.

@@ -230,7 +230,8 @@ public sealed class SnapshotCache
         TargetSnapshot decoded;
         try
         {
-            decoded = SnapshotCodec.Decode(record.Payload.Span);
+            // The target's last version, if held, lends its label sets to the series that did not change.
+            decoded = SnapshotCodec.Decode(record.Payload.Span, existing.Snapshot?.Snapshot);
         }
         catch (SnapshotFormatException ex)
         {

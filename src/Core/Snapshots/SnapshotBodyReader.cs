@@ -33,13 +33,14 @@ internal ref struct SnapshotBodyReader
         _emptyIndex = -1;
     }
 
-    public static TargetSnapshot Read(ReadOnlySpan<byte> body, byte version = SnapshotCodec.CurrentVersion)
+    /// <summary>Reads a body; the series whose labels equal those at the same position in <paramref name="previous"/> share its label sets.</summary>
+    public static TargetSnapshot Read(ReadOnlySpan<byte> body, byte version = SnapshotCodec.CurrentVersion, TargetSnapshot? previous = null)
     {
         var reader = new SnapshotBodyReader(body, version);
-        return reader.ReadSnapshot();
+        return reader.ReadSnapshot(previous?.Samples);
     }
 
-    private TargetSnapshot ReadSnapshot()
+    private TargetSnapshot ReadSnapshot(IReadOnlyList<Sample>? previous)
     {
         ReadStringTable();
         var targetLabels = ReadLabels();
@@ -67,7 +68,7 @@ internal ref struct SnapshotBodyReader
         var samples = new Sample[sampleCount];
         for (var i = 0; i < samples.Length; i++)
         {
-            var labels = ReadLabels();
+            var labels = previous is not null && i < previous.Count ? ReadLabels(previous[i].Labels) : ReadLabels();
             var value = ReadDouble();
             var flags = ReadByte();
             // Version 1 knows only the timestamp flag.
@@ -196,6 +197,36 @@ internal ref struct SnapshotBodyReader
         // Hash each distinct string once; label sets then combine these instead of rehashing every value.
         _hashes = new int[strings.Length];
         for (var i = 0; i < strings.Length; i++) _hashes[i] = StringComparer.Ordinal.GetHashCode(strings[i]);
+    }
+
+    /// <summary>
+    /// Returns <paramref name="candidate"/> when the next label set is the same (string for string: decoded strings
+    /// are pooled, so the same text is the same instance), otherwise reads a new one.
+    /// </summary>
+    private Labels ReadLabels(Labels candidate)
+    {
+        var start = _position;
+        if (SameLabels(candidate)) return candidate;
+        _position = start;
+        return ReadLabels();
+    }
+
+    private bool SameLabels(Labels candidate)
+    {
+        var count = ReadCount(MinLabelPairBytes);
+        if (count != candidate.Count) return false;
+        var labels = candidate.AsSpan();
+        var previousName = -1;
+        for (var i = 0; i < count; i++)
+        {
+            var name = ReadIndex();
+            var value = ReadIndex();
+            // Out of order or empty: not the same, and the full read reports it.
+            if (name <= previousName || value == _emptyIndex) return false;
+            previousName = name;
+            if (!ReferenceEquals(labels[i].Name, _strings[name]) || !ReferenceEquals(labels[i].Value, _strings[value])) return false;
+        }
+        return true;
     }
 
     private Labels ReadLabels()

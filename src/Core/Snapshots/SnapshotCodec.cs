@@ -53,9 +53,14 @@ public static partial class SnapshotCodec
         }
     }
 
-    /// <summary>Decode reads bytes written by <see cref="Encode"/>; it returns a whole snapshot or throws.</summary>
+    /// <summary>
+    /// Decode reads bytes written by <see cref="Encode"/>; it returns a whole snapshot or throws. Given
+    /// <paramref name="previous"/> (the same target's last version), series that did not change reuse its label sets: a
+    /// target sends the same series in the same order scrape after scrape, so a new version costs its values, not
+    /// another million label sets to collect.
+    /// </summary>
     /// <exception cref="SnapshotFormatException">The bytes are not a snapshot of a supported version, or are truncated or corrupt.</exception>
-    public static TargetSnapshot Decode(ReadOnlySpan<byte> data)
+    public static TargetSnapshot Decode(ReadOnlySpan<byte> data, TargetSnapshot? previous = null)
     {
         if (data.Length < HeaderLength) throw Error($"snapshot is truncated: {data.Length} bytes, header needs {HeaderLength}");
         if (!data[..4].SequenceEqual(Magic)) throw Error("not a snapshot: bad magic bytes");
@@ -71,14 +76,14 @@ public static partial class SnapshotCodec
         if (kind == SnapshotCompression.None)
         {
             if (stored.Length != bodyLength) throw Error($"snapshot body is {stored.Length} bytes, header says {bodyLength}");
-            return SnapshotBodyReader.Read(stored, version);
+            return SnapshotBodyReader.Read(stored, version, previous);
         }
         var buffer = ArrayPool<byte>.Shared.Rent((int)bodyLength);
         try
         {
             var body = buffer.AsSpan(0, (int)bodyLength);
             Decompress(kind, stored, body);
-            return SnapshotBodyReader.Read(body, version);
+            return SnapshotBodyReader.Read(body, version, previous);
         }
         finally
         {

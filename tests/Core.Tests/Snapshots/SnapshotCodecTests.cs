@@ -135,8 +135,8 @@ public class SnapshotCodecTests
         Assert.True(shared > decoded.Samples.Count);
     }
 
-    [Fact]
-    public void RoundTripsGeneratedSnapshots()
+    /// <summary>Random snapshots: few, short names and values, so two of them often share series.</summary>
+    private static Gen<TargetSnapshot> GeneratedSnapshots()
     {
         var text = Gen.String[Gen.Char["ab_:.é✓\"\\\n 名"], 0, 6];
         var nonEmpty = Gen.String[Gen.Char["abcxyz_.é名"], 1, 5];
@@ -146,7 +146,7 @@ public class SnapshotCodecTests
         var sample = Gen.Select(labels, Gen.ULong.Select(BitConverter.UInt64BitsToDouble), timestamp)
             .Select((l, v, t) => new Sample(l, v, t));
         var metadata = Gen.Select(nonEmpty, Gen.Byte[0, 7], text, text).Select((n, t, h, u) => new MetricMetadata(n, (MetricType)t, h, u));
-        var snapshots = Gen.Select(labels, Gen.Long, Gen.Bool, text, Gen.ULong, metadata.Array[0, 4], sample.Array[0, 30])
+        return Gen.Select(labels, Gen.Long, Gen.Bool, text, Gen.ULong, metadata.Array[0, 4], sample.Array[0, 30])
             .Select((target, ts, up, error, duration, meta, samples) => new TargetSnapshot
             {
                 TargetLabels = target,
@@ -157,7 +157,38 @@ public class SnapshotCodecTests
                 Metadata = meta,
                 Samples = samples,
             });
-        snapshots.Sample(snapshot => SnapshotsAssert.Identical(snapshot, SnapshotCodec.Decode(SnapshotCodec.Encode(snapshot))), iter: 2_000);
+    }
+
+    [Fact]
+    public void RoundTripsGeneratedSnapshots()
+    {
+        GeneratedSnapshots().Sample(snapshot => SnapshotsAssert.Identical(snapshot, SnapshotCodec.Decode(SnapshotCodec.Encode(snapshot))), iter: 2_000);
+    }
+
+    [Fact]
+    public void ANewVersionDecodedBesideTheLastOneIsTheSameSnapshot()
+    {
+        // The next version: another snapshot, or the last one with some values changed and a series dropped.
+        Gen.Select(GeneratedSnapshots(), GeneratedSnapshots(), Gen.Int[0, 3]).Sample((last, other, mode) =>
+        {
+            var previous = SnapshotCodec.Decode(SnapshotCodec.Encode(last));
+            var next = mode == 0 ? other : new TargetSnapshot
+            {
+                TargetLabels = last.TargetLabels,
+                ScrapeTimestampMs = last.ScrapeTimestampMs + 1,
+                Up = last.Up,
+                Metadata = last.Metadata,
+                Samples = [.. last.Samples.Where((_, i) => i != mode).Select((sample, i) => i % mode == 0 ? sample with { Value = i } : sample)],
+            };
+            var decoded = SnapshotCodec.Decode(SnapshotCodec.Encode(next), previous);
+            SnapshotsAssert.Identical(next, decoded);
+            for (var i = 0; i < Math.Min(decoded.Samples.Count, previous.Samples.Count); i++)
+            {
+                // Equal labels at the same position are the same instance (all strings here are short enough to pool).
+                if (decoded.Samples[i].Labels.Equals(previous.Samples[i].Labels)) Assert.Same(previous.Samples[i].Labels, decoded.Samples[i].Labels);
+                else Assert.NotSame(previous.Samples[i].Labels, decoded.Samples[i].Labels);
+            }
+        }, iter: 2_000);
     }
 
     [Fact]
