@@ -38,7 +38,7 @@ internal static class FederateEndpoint
     /// level 6 of Go's own deflate (<c>util/httputil.CompressionHandler</c>). zlib's levels up to 6 came within 1 % of
     /// Prometheus' size on node_exporter data from run to run, now under, now over it (level 6: 0.13 % under for
     /// text at 3,000 targets). Level 7 with the filtered strategy is 3 % smaller than 6 for that text answer and 1 %
-    /// for protobuf, for about 30 % more compression time, which runs beside the rendering on a second core
+    /// for protobuf, for 25–45 % more compression time, which runs beside the rendering on a second core
     /// (<c>OverlappedStreamWriter</c>); level 8 takes three to five times as long. <c>CompressionLevel.Fastest</c>,
     /// zlib's level 1, gave 1.4x Prometheus' size (measurements in bench/README.md).
     /// </summary>
